@@ -1,0 +1,1 @@
+"""faredesk: customer services for a public transit agency."""

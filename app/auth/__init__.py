@@ -1,0 +1,1 @@
+"""Users, roles, passwords and PINs, sign-in sessions and authority."""

@@ -1,0 +1,1 @@
+"""Organisation: sections (units of the section) and locations (places with counters)."""

@@ -1,0 +1,14 @@
+"""Piccolo configuration: the engine comes from FAREDESK_DATABASE_URL.
+
+Every Piccolo app has its own migrations folder under migrations/.
+"""
+
+from piccolo.conf.apps import AppRegistry
+
+from app.db import make_engine
+from app.settings import get_settings
+
+_settings = get_settings()
+DB = make_engine(_settings.database_url, _settings.db_pool_size)
+
+APP_REGISTRY = AppRegistry(apps=["app.piccolo_apps"])
