@@ -1,0 +1,9 @@
+"""ASGI entry point for servers: `uvicorn app.asgi:app`."""
+
+import os
+
+os.environ.setdefault("PICCOLO_CONF", "app.piccolo_conf")
+
+from app.main import create_app  # noqa: E402
+
+app = create_app()

@@ -1,0 +1,86 @@
+"""Write and read the audit log. Every service records its changes through `record`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from app.audit.tables import AuditEvent
+from app.auth.principal import SYSTEM, Principal
+
+
+def _summary_text(summary: dict[str, Any] | str) -> str:
+    if isinstance(summary, str):
+        return summary
+    return json.dumps(summary, default=str, sort_keys=True, separators=(", ", ": "))
+
+
+async def record(
+    actor: Principal | None,
+    action: str,
+    object_type: str,
+    object_id: object = "",
+    summary: dict[str, Any] | str = "",
+) -> None:
+    """Append one audit event. Call inside the operation's transaction."""
+    who = actor or SYSTEM
+    await AuditEvent.insert(
+        AuditEvent(
+            at=datetime.now(timezone.utc),
+            actor=who.id or None,
+            actor_name=who.username,
+            origin=who.origin[:64],
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            summary=_summary_text(summary),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    username: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    action: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _query(select: Any, f: AuditFilter) -> Any:
+    if f.username:
+        select = select.where(AuditEvent.actor_name == f.username)
+    if f.object_type:
+        select = select.where(AuditEvent.object_type == f.object_type)
+    if f.object_id:
+        select = select.where(AuditEvent.object_id == f.object_id)
+    if f.action:
+        select = select.where(AuditEvent.action == f.action)
+    if f.date_from:
+        start = datetime.combine(f.date_from, time.min, tzinfo=timezone.utc)
+        select = select.where(AuditEvent.at >= start)
+    if f.date_to:
+        end = datetime.combine(f.date_to + timedelta(days=1), time.min, tzinfo=timezone.utc)
+        select = select.where(AuditEvent.at < end)
+    return select
+
+
+async def search(f: AuditFilter, *, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = await _query(AuditEvent.select(), f).order_by(
+        AuditEvent.id, ascending=False
+    ).limit(limit).offset(offset)
+    return rows
+
+
+async def count(f: AuditFilter) -> int:
+    result: int = await _query(AuditEvent.count(), f)
+    return result
+
+
+async def distinct_values(column: str) -> list[str]:
+    col = getattr(AuditEvent, column)
+    rows = await AuditEvent.select(col).distinct().order_by(col)
+    return [r[column] for r in rows if r[column]]

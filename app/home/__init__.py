@@ -1,0 +1,1 @@
+"""The home page: what each role needs to see first, from real data."""

@@ -1,0 +1,65 @@
+"""Home page panels per role. Every figure is a query; nothing is made up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.audit.tables import AuditEvent
+from app.auth.principal import Principal
+from app.auth.roles import Role
+from app.auth.tables import User
+from app.org.tables import Location, Section
+
+#: Areas add panel providers: async (principal) -> dict | None, rendered by name.
+PANEL_PROVIDERS: list[Any] = []
+
+
+async def _my_org(principal: Principal) -> dict[str, Any]:
+    sections = Section.select(Section.id, Section.name).order_by(Section.name)
+    locations = Location.select(
+        Location.id, Location.name, Location.address, Location.opening_hours,
+        Location.section.name.as_alias("section_name"),
+    ).where(Location.active.eq(True)).order_by(Location.name)
+    if not principal.all_sections:
+        ids = list(principal.section_ids) or [-1]
+        sections = sections.where(Section.id.is_in(ids))
+        locations = locations.where(Location.section.is_in(ids))
+    return {"sections": await sections, "locations": await locations}
+
+
+async def _recent_activity(principal: Principal, limit: int = 8) -> list[dict[str, Any]]:
+    query = AuditEvent.select().order_by(AuditEvent.id, ascending=False).limit(limit)
+    if principal.role not in (Role.ADMINISTRATOR, Role.AUDITOR):
+        query = query.where(AuditEvent.actor == principal.id)
+    rows: list[dict[str, Any]] = await query
+    return rows
+
+
+async def _admin_counts() -> dict[str, Any]:
+    users = await User.select(User.role, User.active)
+    by_role: dict[str, int] = {}
+    for user in users:
+        if user["active"]:
+            by_role[user["role"]] = by_role.get(user["role"], 0) + 1
+    return {
+        "active_users": sum(by_role.values()),
+        "inactive_users": sum(1 for u in users if not u["active"]),
+        "by_role": [(role.label, by_role.get(role.value, 0)) for role in Role],
+        "sections": await Section.count().where(Section.active.eq(True)),
+        "locations": await Location.count().where(Location.active.eq(True)),
+    }
+
+
+async def dashboard(principal: Principal) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "org": await _my_org(principal),
+        "activity": await _recent_activity(principal),
+        "panels": [],
+    }
+    if principal.role is Role.ADMINISTRATOR:
+        data["admin"] = await _admin_counts()
+    for provider in PANEL_PROVIDERS:
+        panel = await provider(principal)
+        if panel:
+            data["panels"].append(panel)
+    return data

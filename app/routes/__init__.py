@@ -1,0 +1,12 @@
+"""Thin HTTP controllers, one module per area. Each module exports ROUTES."""
+
+from app.routes import admin_org, admin_users, audit, auth, health, home
+
+ROUTE_HANDLERS = [
+    *auth.ROUTES,
+    *health.ROUTES,
+    *home.ROUTES,
+    *admin_users.ROUTES,
+    *admin_org.ROUTES,
+    *audit.ROUTES,
+]

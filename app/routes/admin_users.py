@@ -1,0 +1,117 @@
+"""Administrator pages for users: list, create, edit, deactivate, reset password, set PIN."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.response import Redirect, Template
+
+from app.auth import users
+from app.auth.roles import PIN_ROLES, Role
+from app.errors import ValidationFailed
+from app.org.services import list_sections
+from app.web.guards import requires
+from app.web.render import int_list, page, principal, redirect, text
+
+ADMIN = [requires(Role.ADMINISTRATOR)]
+
+
+def _user_form(form: FormMultiDict) -> users.UserForm:
+    return users.UserForm(
+        username=text(form, "username", 64).lower(),
+        full_name=text(form, "full_name", 120),
+        email=text(form, "email", 200),
+        role=text(form, "role", 20),
+        section_ids=int_list(form, "section_ids"),
+        badge_code=text(form, "badge_code", 64),
+    )
+
+
+async def _form_page(
+    request: Request, values: dict[str, Any], *, user_id: int | None = None,
+    error: ValidationFailed | None = None,
+) -> Template:
+    return page(request, "admin/user_form.html", {
+        "values": values,
+        "user_id": user_id,
+        "roles": list(Role),
+        "pin_roles": [r.value for r in PIN_ROLES],
+        "sections": await list_sections(active_only=True),
+        "errors": error.field_errors if error else {},
+        "error": error.message if error else "",
+    }, status=400 if error else 200)
+
+
+@get("/admin/users", name="admin.users", guards=ADMIN)
+async def user_list(request: Request) -> Template:
+    return page(request, "admin/users.html", {"users": await users.list_users()})
+
+
+@get("/admin/users/new", name="admin.users.new", guards=ADMIN)
+async def new_user(request: Request) -> Template:
+    return await _form_page(request, {"role": "clerk", "section_ids": []})
+
+
+@post("/admin/users/new", name="admin.users.create", guards=ADMIN)
+async def create_user(request: Request) -> Template | Redirect:
+    form = await request.form()
+    data = _user_form(form)
+    password = str(form.get("password", ""))
+    pin = text(form, "pin", 8)
+    try:
+        user_id = await users.create_user(principal(request), data, password, pin)
+    except ValidationFailed as exc:
+        return await _form_page(request, {**data.__dict__}, error=exc)
+    return await redirect(request, f"/admin/users/{user_id}", f"User {data.username} created.")
+
+
+@get("/admin/users/{user_id:int}", name="admin.users.edit", guards=ADMIN)
+async def edit_user(request: Request, user_id: int) -> Template:
+    user = await users.get_user(user_id)
+    return await _form_page(request, user, user_id=user_id)
+
+
+@post("/admin/users/{user_id:int}", name="admin.users.update", guards=ADMIN)
+async def update_user(request: Request, user_id: int) -> Template | Redirect:
+    data = _user_form(await request.form())
+    try:
+        await users.update_user(principal(request), user_id, data)
+    except ValidationFailed as exc:
+        current = await users.get_user(user_id)
+        return await _form_page(request, {**current, **data.__dict__}, user_id=user_id, error=exc)
+    return await redirect(request, f"/admin/users/{user_id}", "Changes saved.")
+
+
+@post("/admin/users/{user_id:int}/active", name="admin.users.active", guards=ADMIN)
+async def set_active(request: Request, user_id: int) -> Redirect:
+    active = text(await request.form(), "active") == "1"
+    await users.set_active(principal(request), user_id, active)
+    message = "Account reactivated." if active else "Account deactivated and signed out."
+    return await redirect(request, f"/admin/users/{user_id}", message)
+
+
+@post("/admin/users/{user_id:int}/password", name="admin.users.password", guards=ADMIN)
+async def reset_password(request: Request, user_id: int) -> Template | Redirect:
+    password = str((await request.form()).get("password", ""))
+    try:
+        await users.reset_password(principal(request), user_id, password)
+    except ValidationFailed as exc:
+        return await _form_page(request, await users.get_user(user_id), user_id=user_id, error=exc)
+    return await redirect(request, f"/admin/users/{user_id}",
+                          "Password reset; the user's sessions were ended.")
+
+
+@post("/admin/users/{user_id:int}/pin", name="admin.users.pin", guards=ADMIN)
+async def set_pin(request: Request, user_id: int) -> Template | Redirect:
+    pin = text(await request.form(), "pin", 8)
+    try:
+        await users.set_pin(principal(request), user_id, pin)
+    except ValidationFailed as exc:
+        return await _form_page(request, await users.get_user(user_id), user_id=user_id, error=exc)
+    return await redirect(request, f"/admin/users/{user_id}", "Kiosk PIN set.")
+
+
+ROUTES = [user_list, new_user, create_user, edit_user, update_user, set_active, reset_password,
+          set_pin]

@@ -1,0 +1,78 @@
+"""The audit log page (administrators, auditors) with filters and CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from litestar import Request, Response, get
+from litestar.response import Template
+
+from app.audit import services as audit
+from app.auth.roles import Role
+from app.web.guards import requires
+from app.web.render import page
+
+READERS = [requires(Role.ADMINISTRATOR, Role.AUDITOR)]
+PAGE_SIZE = 100
+CSV_COLUMNS = ["id", "at", "actor_name", "origin", "action", "object_type", "object_id", "summary"]
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _filter(request: Request) -> tuple[audit.AuditFilter, list[str]]:
+    q = request.query_params
+    problems = []
+    date_from, date_to = _date(q.get("from", "")), _date(q.get("to", ""))
+    if q.get("from") and date_from is None:
+        problems.append("'From' is not a date (use YYYY-MM-DD); it was ignored.")
+    if q.get("to") and date_to is None:
+        problems.append("'To' is not a date (use YYYY-MM-DD); it was ignored.")
+    return audit.AuditFilter(
+        username=q.get("user", "")[:64], object_type=q.get("object_type", "")[:64],
+        object_id=q.get("object_id", "")[:64], action=q.get("action", "")[:64],
+        date_from=date_from, date_to=date_to,
+    ), problems
+
+
+@get("/audit", name="audit", guards=READERS)
+async def audit_log(request: Request, page_number: int = 1) -> Template:
+    f, problems = _filter(request)
+    page_number = max(page_number, 1)
+    rows = await audit.search(f, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    total = await audit.count(f)
+    context = {
+        "rows": rows, "total": total, "filter": f, "problems": problems,
+        "page_number": page_number, "pages": max(1, -(-total // PAGE_SIZE)),
+        "actions": await audit.distinct_values("action"),
+        "object_types": await audit.distinct_values("object_type"),
+        "users": await audit.distinct_values("actor_name"),
+        "query": request.url.query or "",
+    }
+    template = "audit/_rows.html" if request.headers.get("hx-request") == "true" else "audit/log.html"
+    return page(request, template, context)
+
+
+@get("/audit.csv", name="audit.csv", guards=READERS)
+async def audit_csv(request: Request) -> Response[str]:
+    f, _ = _filter(request)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    offset = 0
+    while batch := await audit.search(f, limit=1000, offset=offset):
+        for row in batch:
+            writer.writerow({**row, "at": row["at"].isoformat()})
+        offset += len(batch)
+    return Response(buffer.getvalue(), media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="audit-{date.today().isoformat()}.csv"',
+    })
+
+
+ROUTES = [audit_log, audit_csv]

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from litestar import Request, get
+from litestar.response import Template
+
+from app.home.services import dashboard
+from app.web.guards import signed_in
+from app.web.render import page, principal
+
+
+@get("/", name="home", guards=[signed_in])
+async def home(request: Request) -> Template:
+    return page(request, "home/home.html", {"data": await dashboard(principal(request))})
+
+
+ROUTES = [home]

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every route module: sessions, guards, rendering, errors, headers."""

@@ -1,0 +1,78 @@
+"""Rendering helpers: full page or htmx partial, flash-and-redirect, form parsing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import FormMultiDict
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from app.auth.principal import Principal
+from app.auth.sessions import set_flash
+from app.navigation import nav_for
+
+
+def principal(request: Request) -> Principal:
+    user: Principal = request.scope["user"]
+    return user
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def page(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> Template:
+    """A full page (base layout) with the user's navigation and pending flash message."""
+    ctx = dict(context or {})
+    user = request.scope.get("user")
+    active = request.scope.get("auth")
+    ctx.setdefault("user", user)
+    ctx.setdefault("nav", nav_for(user) if user else [])
+    ctx.setdefault("current_path", request.url.path)
+    if active and active.flash:
+        ctx.setdefault("flash", active.flash)
+        request.state.clear_flash = active.session_id
+    return Template(template_name=template, context=ctx, status_code=status)
+
+
+def partial(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> Template:
+    ctx = dict(context or {})
+    ctx.setdefault("user", request.scope.get("user"))
+    return Template(template_name=template, context=ctx, status_code=status)
+
+
+async def redirect(request: Request, path: str, flash: str = "") -> Redirect:
+    """POST → redirect → GET, with a one-time message shown on the next page."""
+    active = request.scope.get("auth")
+    if flash and active:
+        await set_flash(active.session_id, flash)
+    return Redirect(path=path, status_code=HTTP_303_SEE_OTHER)
+
+
+async def form_data(request: Request) -> FormMultiDict:
+    data: FormMultiDict = await request.form()
+    return data
+
+
+def text(form: FormMultiDict, name: str, max_length: int = 1000) -> str:
+    value = form.get(name, "")
+    return str(value).strip()[:max_length] if isinstance(value, str) else ""
+
+
+def int_list(form: FormMultiDict, name: str) -> tuple[int, ...]:
+    values: list[int] = []
+    for raw in form.getall(name, []):
+        if isinstance(raw, str) and raw.isdigit():
+            values.append(int(raw))
+    return tuple(values)
+
+
+def int_or_none(raw: str) -> int | None:
+    raw = raw.strip()
+    return int(raw) if raw.isdigit() else None
