@@ -11,4 +11,13 @@ from app.settings import get_settings
 _settings = get_settings()
 DB = make_engine(_settings.database_url, _settings.db_pool_size)
 
-APP_REGISTRY = AppRegistry(apps=["app.piccolo_apps"])
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "app.piccolo_apps",
+        "app.catalog.piccolo_app",
+        "app.terminals.piccolo_app",
+        "app.drawers.piccolo_app",
+        "app.ledger.piccolo_app",
+        "app.sales.piccolo_app",
+    ]
+)

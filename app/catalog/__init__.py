@@ -1,0 +1,1 @@
+"""Fare categories, products and prices with effective dates."""

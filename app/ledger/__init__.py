@@ -1,0 +1,1 @@
+"""Double-entry, append-only ledger. See ledger.services for the invariants."""

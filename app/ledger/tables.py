@@ -1,0 +1,57 @@
+from piccolo.columns import BigInt, BigSerial, Date, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from app.auth.tables import User
+from app.catalog.tables import Product
+from app.drawers.tables import Shift
+from app.org.tables import Location
+from app.terminals.tables import Terminal
+
+
+class Account(Table, tablename="ledger_account"):
+    """Chart of accounts: drawer_cash, card_clearing, checks_on_hand, safe, deposits_in_transit,
+    revenue, stored_value_liability, receivable, over_short ... (kind: asset, liability, revenue,
+    expense, equity)."""
+
+    code = Varchar(length=40, unique=True, null=False)
+    name = Varchar(length=120, null=False)
+    kind = Varchar(length=12, null=False)
+
+
+class JournalTransaction(Table, tablename="journal_txn"):
+    """One balanced business event. Append-only; a correction is a new reversing transaction."""
+
+    id = BigSerial(primary_key=True)
+    kind = Varchar(length=24, null=False, index=True)
+    business_date = Date(null=False, index=True)
+    location = ForeignKey(Location, null=False, on_delete=OnDelete.restrict, index=True)
+    shift = ForeignKey(Shift, null=True, on_delete=OnDelete.restrict, index=True)
+    occurred_at = Timestamptz()
+    created_by = ForeignKey(User, null=False, on_delete=OnDelete.restrict)
+    memo = Text(default="")
+    source_type = Varchar(length=24, default="", index=True)
+    source_id = Varchar(length=32, default="", index=True)
+    reverses = ForeignKey("self", null=True, on_delete=OnDelete.restrict)
+    corrects_date = Date(null=True, default=None)
+
+
+class Posting(Table, tablename="posting"):
+    """One leg of a transaction; the legs of a transaction sum to zero. Append-only.
+
+    Dimensions are copied from the transaction so reports aggregate one indexed table.
+    Sign: positive = debit, negative = credit.
+    """
+
+    id = BigSerial(primary_key=True)
+    txn = ForeignKey(JournalTransaction, null=False, on_delete=OnDelete.restrict, index=True)
+    account = ForeignKey(Account, null=False, on_delete=OnDelete.restrict, index=True)
+    amount_cents = BigInt(null=False)
+    business_date = Date(null=False, index=True)
+    location = ForeignKey(Location, null=False, on_delete=OnDelete.restrict, index=True)
+    shift = ForeignKey(Shift, null=True, on_delete=OnDelete.restrict, index=True)
+    terminal = ForeignKey(Terminal, null=True, on_delete=OnDelete.restrict)
+    clerk = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+    product = ForeignKey(Product, null=True, on_delete=OnDelete.restrict)
+    fare_category = Varchar(length=20, null=True, default=None)
+    tender_kind = Varchar(length=12, null=True, default=None)

@@ -1,0 +1,1 @@
+"""Counter terminals (one kiosk with its devices) and the browsers enrolled to run them."""

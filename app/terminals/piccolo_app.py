@@ -1,0 +1,13 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from app.terminals.tables import Terminal, KioskEnrollment, ReceiptCounter
+
+APP_CONFIG = AppConfig(
+    app_name="terminals",
+    migrations_folder_path=str(Path(__file__).resolve().parents[2] / "migrations" / "terminals"),
+    table_classes=[Terminal, KioskEnrollment, ReceiptCounter],
+    migration_dependencies=["app.piccolo_apps"],
+    commands=[],
+)
