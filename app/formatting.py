@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
-
 import jinja2
 
-LOCAL_TZ = ZoneInfo("America/Los_Angeles")
+from app.settings import get_settings
 
 
 def money(cents: int | None, *, sign: bool = False) -> str:
@@ -46,7 +44,7 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return ""
     if value.tzinfo is not None:
-        value = value.astimezone(LOCAL_TZ)
+        value = value.astimezone(get_settings().tz)
     return value.strftime(fmt)
 
 
@@ -56,6 +54,12 @@ def short_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         return local_time(value, "%Y-%m-%d")
     return value.isoformat()
+
+
+def business_date(at: datetime | None = None) -> date:
+    """The agency's calendar date at `at` (now by default): the day money is booked to."""
+    moment = at or datetime.now(get_settings().tz)
+    return moment.astimezone(get_settings().tz).date()
 
 
 def register_filters(env: jinja2.Environment) -> None:

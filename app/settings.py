@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,6 +52,8 @@ SETTINGS_DOC: tuple[SettingDoc, ...] = (
     SettingDoc("FAREDESK_TERMINAL_URL", "sim://", "default payment terminal for new terminals"),
     SettingDoc("FAREDESK_CARDREADER_URL", "sim://", "default fare card reader for new terminals"),
     SettingDoc("FAREDESK_DISPLAY_URL", "sim://", "default customer display for new terminals"),
+    SettingDoc("FAREDESK_TIMEZONE", "America/Los_Angeles",
+               "the agency's time zone: business days and receipts use it"),
     SettingDoc("FAREDESK_LOG_LEVEL", "INFO", "log level"),
 )
 
@@ -102,7 +105,12 @@ class Settings:
     terminal_url: str
     cardreader_url: str
     display_url: str
+    timezone: str
     log_level: str
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def is_production(self) -> bool:
@@ -130,6 +138,10 @@ def load_settings() -> Settings:
             )
     elif not secret:
         secret = _secret_from_var(var_dir)
+    try:
+        ZoneInfo(_env("FAREDESK_TIMEZONE", "America/Los_Angeles"))
+    except (KeyError, ValueError) as exc:
+        raise SettingsError("FAREDESK_TIMEZONE must be an IANA time zone name") from exc
     database_url = _env("FAREDESK_DATABASE_URL", f"sqlite:///{var_dir / 'faredesk.sqlite3'}")
     if not database_url.startswith(("sqlite:///", "postgres://", "postgresql://")):
         raise SettingsError("FAREDESK_DATABASE_URL must start with sqlite:/// or postgresql://")
@@ -154,6 +166,7 @@ def load_settings() -> Settings:
         terminal_url=_env("FAREDESK_TERMINAL_URL", "sim://"),
         cardreader_url=_env("FAREDESK_CARDREADER_URL", "sim://"),
         display_url=_env("FAREDESK_DISPLAY_URL", "sim://"),
+        timezone=_env("FAREDESK_TIMEZONE", "America/Los_Angeles"),
         log_level=_env("FAREDESK_LOG_LEVEL", "INFO"),
     )
 
