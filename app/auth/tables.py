@@ -2,6 +2,7 @@ from piccolo.columns import (
     Boolean,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -13,6 +14,7 @@ from app.org.tables import Section
 
 
 class User(Table, tablename="app_user"):
+    id = Serial(primary_key=True)
     username = Varchar(length=64, unique=True, null=False)
     full_name = Varchar(length=120, null=False)
     email = Varchar(length=200, default="")
@@ -30,12 +32,15 @@ class User(Table, tablename="app_user"):
 
 
 class UserSection(Table, tablename="user_section"):
+    id = Serial(primary_key=True)
     user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
     section = ForeignKey(Section, null=False, on_delete=OnDelete.restrict, index=True)
 
 
 class UserSession(Table, tablename="user_session"):
     """A signed-in browser. Only the SHA-256 of the cookie value is stored."""
+
+    id = Serial(primary_key=True)
 
     token_hash = Varchar(length=64, unique=True, null=False)
     user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)

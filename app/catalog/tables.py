@@ -1,4 +1,4 @@
-from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -7,6 +7,8 @@ from app.auth.tables import User
 
 class FareCategory(Table, tablename="fare_category"):
     """adult, youth, senior/disabled reduced fare, low-income ..."""
+
+    id = Serial(primary_key=True)
 
     code = Varchar(length=20, unique=True, null=False)
     name = Varchar(length=80, null=False)
@@ -17,6 +19,8 @@ class FareCategory(Table, tablename="fare_category"):
 
 class Product(Table, tablename="product"):
     """Something sold at the counter. `kind` decides the rules (see catalog.rules)."""
+
+    id = Serial(primary_key=True)
 
     code = Varchar(length=32, unique=True, null=False)
     name = Varchar(length=120, null=False)
@@ -35,6 +39,8 @@ class Product(Table, tablename="product"):
 
 class Price(Table, tablename="price"):
     """Append-only price history: the price in force is the latest effective_from <= now."""
+
+    id = Serial(primary_key=True)
 
     product = ForeignKey(Product, null=False, on_delete=OnDelete.restrict, index=True)
     amount_cents = BigInt(null=False)

@@ -1,4 +1,14 @@
-from piccolo.columns import BigInt, BigSerial, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    BigInt,
+    BigSerial,
+    Date,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -13,6 +23,8 @@ class Shift(Table, tablename="shift"):
     The state column moves forward through drawers.states; money never lives here: amounts are
     in counts (ShiftCount) and the ledger.
     """
+
+    id = Serial(primary_key=True)
 
     terminal = ForeignKey(Terminal, null=False, on_delete=OnDelete.restrict, index=True)
     location = ForeignKey(Location, null=False, on_delete=OnDelete.restrict, index=True)

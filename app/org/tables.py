@@ -1,10 +1,12 @@
-from piccolo.columns import Boolean, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 
 class Section(Table, tablename="section"):
     """A unit of the organisation: a customer service center, employer programs, ..."""
+
+    id = Serial(primary_key=True)
 
     code = Varchar(length=20, unique=True, null=False)
     name = Varchar(length=120, unique=True, null=False)
@@ -15,6 +17,8 @@ class Section(Table, tablename="section"):
 
 class Location(Table, tablename="location"):
     """A place with counters, run by one section."""
+
+    id = Serial(primary_key=True)
 
     code = Varchar(length=20, unique=True, null=False)
     name = Varchar(length=120, null=False)

@@ -1,4 +1,4 @@
-from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -7,6 +7,7 @@ from app.org.tables import Location
 
 
 class Terminal(Table, tablename="terminal"):
+    id = Serial(primary_key=True)
     code = Varchar(length=20, unique=True, null=False)
     name = Varchar(length=80, null=False)
     location = ForeignKey(Location, null=False, on_delete=OnDelete.restrict, index=True)
@@ -22,6 +23,8 @@ class Terminal(Table, tablename="terminal"):
 class KioskEnrollment(Table, tablename="kiosk_enrollment"):
     """A browser allowed to run /kiosk for one terminal. Only the token's SHA-256 is kept."""
 
+    id = Serial(primary_key=True)
+
     terminal = ForeignKey(Terminal, null=False, on_delete=OnDelete.restrict, index=True)
     token_hash = Varchar(length=64, unique=True, null=False)
     label = Varchar(length=80, default="")
@@ -34,6 +37,8 @@ class KioskEnrollment(Table, tablename="kiosk_enrollment"):
 
 class ReceiptCounter(Table, tablename="receipt_counter"):
     """Gap-free receipt numbers: incremented inside the sale's own transaction."""
+
+    id = Serial(primary_key=True)
 
     terminal = ForeignKey(Terminal, null=False, on_delete=OnDelete.restrict, unique=True)
     last_number = Integer(default=0)
