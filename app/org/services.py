@@ -81,7 +81,7 @@ async def save_section(actor: Principal, form: SectionForm, section_id: int | No
               "active": form.active}
     async with write_transaction():
         if section_id is None:
-            section = Section(**values)
+            section = Section(**values)  # type: ignore[arg-type]
             await section.save()
             section_id = int(section.id)
             await record(actor, "section.create", "section", section_id, values)
@@ -95,7 +95,7 @@ async def save_section(actor: Principal, form: SectionForm, section_id: int | No
 
 async def list_locations(active_only: bool = False) -> list[dict[str, Any]]:
     query = Location.select(
-        Location.all_columns(), Location.section.name.as_alias("section_name")
+        *Location.all_columns(), Location.section.name.as_alias("section_name")
     ).order_by(Location.name)
     if active_only:
         query = query.where(Location.active.eq(True))
@@ -141,7 +141,7 @@ async def save_location(
     values["name"] = form.name.strip()
     async with write_transaction():
         if location_id is None:
-            location = Location(**values)
+            location = Location(**values)  # type: ignore[arg-type]
             await location.save()
             location_id = int(location.id)
             await record(actor, "location.create", "location", location_id, values)
