@@ -4,6 +4,6 @@ import os
 
 os.environ.setdefault("PICCOLO_CONF", "app.piccolo_conf")
 
-from app.main import create_app  # noqa: E402
+from app.main import create_app
 
 app = create_app()

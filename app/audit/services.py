@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from app.audit.tables import AuditEvent
@@ -28,7 +28,7 @@ async def record(
     who = actor or SYSTEM
     await AuditEvent.insert(
         AuditEvent(
-            at=datetime.now(timezone.utc),
+            at=datetime.now(UTC),
             actor=who.id or None,
             actor_name=who.username,
             origin=who.origin[:64],
@@ -60,10 +60,10 @@ def _query(select: Any, f: AuditFilter) -> Any:
     if f.action:
         select = select.where(AuditEvent.action == f.action)
     if f.date_from:
-        start = datetime.combine(f.date_from, time.min, tzinfo=timezone.utc)
+        start = datetime.combine(f.date_from, time.min, tzinfo=UTC)
         select = select.where(AuditEvent.at >= start)
     if f.date_to:
-        end = datetime.combine(f.date_to + timedelta(days=1), time.min, tzinfo=timezone.utc)
+        end = datetime.combine(f.date_to + timedelta(days=1), time.min, tzinfo=UTC)
         select = select.where(AuditEvent.at < end)
     return select
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from app.audit.services import record
@@ -81,7 +81,7 @@ async def create_user(actor: Principal, form: UserForm, password: str, pin: str 
         errors["pin"] = "Only clerks, leads and supervisors use a kiosk PIN."
     if errors:
         raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     async with write_transaction():
         user = User(
             username=form.username,
@@ -168,7 +168,7 @@ async def reset_password(actor: Principal, user_id: int, password: str) -> None:
     async with write_transaction():
         await User.update({
             User.password_hash: hash_secret(password),
-            User.password_changed_at: datetime.now(timezone.utc),
+            User.password_changed_at: datetime.now(UTC),
             User.failed_logins: 0, User.locked_until: None,
         }).where(User.id == user_id)
         await end_all_sessions(user_id)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from app.catalog.tables import FareCategory, Product, Price
+from app.catalog.tables import FareCategory, Price, Product
 
 APP_CONFIG = AppConfig(
     app_name="catalog",

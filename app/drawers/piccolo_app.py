@@ -2,7 +2,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from app.drawers.tables import Shift, ShiftCount, CashMovement
+from app.drawers.tables import CashMovement, Shift, ShiftCount
 
 APP_CONFIG = AppConfig(
     app_name="drawers",

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from app.sales.tables import Sale, SaleLine, Tender, CardLoad, PaymentAttempt, PrintJob
+from app.sales.tables import CardLoad, PaymentAttempt, PrintJob, Sale, SaleLine, Tender
 
 APP_CONFIG = AppConfig(
     app_name="sales",

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from app.terminals.tables import Terminal, KioskEnrollment, ReceiptCounter
+from app.terminals.tables import KioskEnrollment, ReceiptCounter, Terminal
 
 APP_CONFIG = AppConfig(
     app_name="terminals",
