@@ -37,7 +37,7 @@ class Sale(Table, tablename="sale"):
     total_cents = BigInt(null=False)
     change_cents = BigInt(default=0)
     card_serial = Varchar(length=32, null=True, default=None)  # fare card, not a payment card
-    original = ForeignKey("self", null=True, on_delete=OnDelete.restrict)
+    original: ForeignKey = ForeignKey("self", null=True, on_delete=OnDelete.restrict)
     reason_code = Varchar(length=32, default="")
     override_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
     journal_txn_id = BigInt(null=True, default=None)
@@ -57,7 +57,7 @@ class SaleLine(Table, tablename="sale_line"):
     card_serial = Varchar(length=32, null=True, default=None)
     valid_from = Date(null=True, default=None)
     valid_to = Date(null=True, default=None)
-    original_line = ForeignKey("self", null=True, on_delete=OnDelete.restrict)
+    original_line: ForeignKey = ForeignKey("self", null=True, on_delete=OnDelete.restrict)
 
 
 class Tender(Table, tablename="tender"):
