@@ -14,7 +14,7 @@ from app.auth.principal import SYSTEM, Principal
 def _summary_text(summary: dict[str, Any] | str) -> str:
     if isinstance(summary, str):
         return summary
-    return json.dumps(summary, default=str, sort_keys=True, separators=(", ", ": "))
+    return json.dumps(summary, default=str, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
 
 
 async def record(
