@@ -22,9 +22,16 @@ def _cookie(scope: Scope, name: str) -> str:
     return ""
 
 
+#: Paths that never need to know who is asking (no database work for them).
+ANONYMOUS_PREFIXES = ("/static/", "/healthz")
+
+
 def session_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == "http" and scope["path"].startswith(ANONYMOUS_PREFIXES):
+            scope["user"] = None
+            scope["auth"] = None
+        elif scope["type"] == "http":
             active = await load_session(_cookie(scope, COOKIE_NAME), client_origin(scope))
             scope["user"] = active.principal if active else None
             scope["auth"] = active
