@@ -2,12 +2,12 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from app.ledger.tables import Account, JournalTransaction, Posting
+from app.ledger.tables import Account, DayLock, JournalTransaction, Posting
 
 APP_CONFIG = AppConfig(
     app_name="ledger",
     migrations_folder_path=str(Path(__file__).resolve().parents[2] / "migrations" / "ledger"),
-    table_classes=[Account, JournalTransaction, Posting],
+    table_classes=[Account, JournalTransaction, Posting, DayLock],
     migration_dependencies=["app.catalog.piccolo_app","app.drawers.piccolo_app"],
     commands=[],
 )

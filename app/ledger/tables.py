@@ -1,4 +1,15 @@
-from piccolo.columns import BigInt, BigSerial, Date, ForeignKey, Text, Timestamptz, Varchar
+from typing import Any
+
+from piccolo.columns import (
+    BigInt,
+    BigSerial,
+    Date,
+    ForeignKey,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -13,6 +24,8 @@ class Account(Table, tablename="ledger_account"):
     """Chart of accounts: drawer_cash, card_clearing, checks_on_hand, safe, deposits_in_transit,
     revenue, stored_value_liability, receivable, over_short ... (kind: asset, liability, revenue,
     expense, equity)."""
+
+    id = Serial(primary_key=True)
 
     code = Varchar(length=40, unique=True, null=False)
     name = Varchar(length=120, null=False)
@@ -32,7 +45,7 @@ class JournalTransaction(Table, tablename="journal_txn"):
     memo = Text(default="")
     source_type = Varchar(length=24, default="", index=True)
     source_id = Varchar(length=32, default="", index=True)
-    reverses = ForeignKey("self", null=True, on_delete=OnDelete.restrict)
+    reverses: ForeignKey[Any] = ForeignKey("self", null=True, on_delete=OnDelete.restrict)
     corrects_date = Date(null=True, default=None)
 
 
@@ -55,3 +68,17 @@ class Posting(Table, tablename="posting"):
     product = ForeignKey(Product, null=True, on_delete=OnDelete.restrict)
     fare_category = Varchar(length=20, null=True, default=None)
     tender_kind = Varchar(length=12, null=True, default=None)
+
+
+class DayLock(Table, tablename="day_lock"):
+    """A business day signed off at a location: the ledger refuses postings dated that day.
+
+    Corrections are posted on a later, open day and name the locked day in `corrects_date`.
+    """
+
+    id = Serial(primary_key=True)
+
+    location = ForeignKey(Location, null=False, on_delete=OnDelete.restrict, index=True)
+    business_date = Date(null=False, index=True)
+    locked_by = ForeignKey(User, null=False, on_delete=OnDelete.restrict)
+    locked_at = Timestamptz()
