@@ -8,6 +8,7 @@ from app.auth.principal import SYSTEM
 from app.auth.roles import Role
 from app.auth.tables import User
 from app.auth.users import UserForm, create_user
+from app.catalog.demo import seed_catalog
 from app.org.services import LocationForm, SectionForm, save_location, save_section
 from app.org.tables import Section
 from app.settings import SettingsError, get_settings
@@ -73,7 +74,7 @@ async def seed_demo() -> bool:
 
 
 #: Areas add their demo data here (catalog, terminals ...): async () -> None.
-AFTER_SEED: list = []  # type: ignore[type-arg]
+AFTER_SEED: list = [seed_catalog]  # type: ignore[type-arg]
 
 
 def demo_logins_text() -> str:
