@@ -19,7 +19,7 @@ from app.auth.roles import Role
 from app.catalog.errors import NoPrice
 from app.catalog.rules import CARD_KINDS, PRODUCT_KINDS, STORED_VALUE
 from app.catalog.tables import FareCategory, Price, Product
-from app.db import write_transaction
+from app.db import is_sqlite, write_transaction
 from app.errors import Forbidden, NotFound, ValidationFailed
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
@@ -238,11 +238,11 @@ async def search_products(query: str, at: datetime | None = None) -> list[dict[s
     if not term:
         return []
     like = f"%{term}%"
+    # SQLite's LIKE is already case-insensitive (ASCII); PostgreSQL needs ILIKE.
+    code_match = Product.code.like(like) if is_sqlite() else Product.code.ilike(like)
+    name_match = Product.name.like(like) if is_sqlite() else Product.name.ilike(like)
     rows = await Product.select(*_product_columns()).where(
-        Product.active.eq(True)
-        & (
-            (Product.barcode == term) | Product.code.ilike(like) | Product.name.ilike(like)
-        )
+        Product.active.eq(True) & ((Product.barcode == term) | code_match | name_match)
     ).order_by(Product.sort).order_by(Product.name).limit(25)
     prices = await _prices_in_force(at or now())
     for row in rows:
