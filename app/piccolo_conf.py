@@ -19,5 +19,6 @@ APP_REGISTRY = AppRegistry(
         "app.drawers.piccolo_app",
         "app.ledger.piccolo_app",
         "app.sales.piccolo_app",
+        "app.reconciliation.piccolo_app",
     ]
 )

@@ -55,6 +55,8 @@ SETTINGS_DOC: tuple[SettingDoc, ...] = (
     SettingDoc("FAREDESK_TIMEZONE", "America/Los_Angeles",
                "the agency's time zone: business days and receipts use it"),
     SettingDoc("FAREDESK_LOG_LEVEL", "INFO", "log level"),
+    SettingDoc("FAREDESK_VARIANCE_LEAD_LIMIT_CENTS", "500",
+               "a lead may accept a drawer over/short up to this many cents; above it a supervisor decides"),
 )
 
 
@@ -107,6 +109,7 @@ class Settings:
     display_url: str
     timezone: str
     log_level: str
+    variance_lead_limit_cents: int = 500
 
     @property
     def tz(self) -> ZoneInfo:
@@ -168,6 +171,7 @@ def load_settings() -> Settings:
         display_url=_env("FAREDESK_DISPLAY_URL", "sim://"),
         timezone=_env("FAREDESK_TIMEZONE", "America/Los_Angeles"),
         log_level=_env("FAREDESK_LOG_LEVEL", "INFO"),
+        variance_lead_limit_cents=_env_int("FAREDESK_VARIANCE_LEAD_LIMIT_CENTS", 500),
     )
 
 

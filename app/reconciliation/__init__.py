@@ -1,0 +1,1 @@
+"""Daily cash reconciliation: the day board, variance decisions, deposits, day sign-off."""

@@ -1,0 +1,497 @@
+"""The day board: every shift of one location and business day, from SQL aggregates.
+
+About ten queries whatever the number of sales: the shift rows, the shifts' ledger balances
+(GROUP BY shift, account over the indexed `posting` table), counts, reviews, cash movements,
+unresolved card outcomes and print problems (GROUP BY shift), receipt-number ranges
+(GROUP BY terminal), the deposits, the day lock and the day's ledger totals. No Python loop
+walks sales or postings.
+
+Figures come from the ledger: a shift's *expected* cash, checks and card totals are its
+drawer-cash, checks-on-hand and card-clearing balances (the same sums `drawers.expected_totals`
+reads); the settlement posted at approval and the deposit moves are location-level entries, so
+a shift's balances keep showing what the shift itself did.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count, Sum
+
+from app.auth.principal import Principal
+from app.auth.tables import User
+from app.drawers.tables import CashMovement, Shift, ShiftCount
+from app.ledger.accounts import CARD_CLEARING, CHECKS_ON_HAND, DRAWER_CASH
+from app.ledger.tables import Account, DayLock, JournalTransaction, Posting
+from app.reconciliation import rules, scope
+from app.reconciliation.tables import Deposit, DepositShift, VarianceReview
+from app.sales.tables import PaymentAttempt, PrintJob, Sale
+from app.settings import get_settings
+
+UNRESOLVED_CARD = ("pending", "unknown")
+PRINT_PROBLEMS = ("queued", "failed")
+STATE_LABELS = {
+    rules.SHIFT_OPEN: "Open",
+    rules.SHIFT_COUNTED: "Counted",
+    rules.SHIFT_RECOUNT: "Recount requested",
+    rules.SHIFT_APPROVED: "Approved",
+}
+
+
+@dataclass
+class ShiftLine:
+    id: int
+    terminal_id: int
+    terminal_code: str
+    clerk_id: int
+    clerk_name: str
+    status: str
+    opened_at: datetime | None
+    closed_at: datetime | None
+    approved_by_name: str | None
+    approved_at: datetime | None
+    float_cents: int = 0
+    expected_cash_cents: int = 0
+    expected_checks_cents: int = 0
+    expected_card_cents: int = 0
+    counted: dict[str, Any] | None = None  # latest close or recount
+    counts: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+    movements: dict[str, int] = field(default_factory=dict)
+    unresolved_cards: int = 0
+    unresolved_card_cents: int = 0
+    print_problems: int = 0
+    receipt_gap: bool = False
+    deposit_id: int | None = None
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.status, self.status)
+
+    @property
+    def variance(self) -> rules.Variance | None:
+        if self.counted is None:
+            return None
+        return rules.Variance(
+            expected_cash_cents=self.expected_cash_cents,
+            counted_cash_cents=int(self.counted["cash_cents"]),
+            expected_checks_cents=self.expected_checks_cents,
+            counted_checks_cents=int(self.counted["checks_cents"]),
+        )
+
+    @property
+    def over_short_cents(self) -> int | None:
+        variance = self.variance
+        return variance.total_cents if variance else None
+
+    @property
+    def card_difference_cents(self) -> int | None:
+        if self.counted is None:
+            return None
+        return int(self.counted["card_cents"]) - self.expected_card_cents
+
+    @property
+    def drops_cents(self) -> int:
+        return self.movements.get("safe_drop", 0)
+
+    @property
+    def deposit_cash_cents(self) -> int:
+        """What this drawer adds to the bank bag: counted cash − float + safe drops."""
+        if self.counted is None:
+            return 0
+        return int(self.counted["cash_cents"]) - self.float_cents + self.drops_cents
+
+    @property
+    def deposit_checks_cents(self) -> int:
+        return int(self.counted["checks_cents"]) if self.counted else 0
+
+    @property
+    def recount_count(self) -> int:
+        return sum(1 for c in self.counts if c["kind"] == "recount")
+
+    @property
+    def latest_decision(self) -> dict[str, Any] | None:
+        decisions = [r for r in self.reviews if r["step"] == rules.DECISION]
+        return decisions[-1] if decisions else None
+
+    @property
+    def pending_recommendation(self) -> dict[str, Any] | None:
+        """The newest recommendation made after the newest decision (waiting for a supervisor)."""
+        latest = self.latest_decision
+        for review in reversed(self.reviews):
+            if review["step"] == rules.RECOMMENDATION and (
+                latest is None or review["id"] > latest["id"]
+            ):
+                return review
+        return None
+
+    @property
+    def under_investigation(self) -> bool:
+        latest = self.latest_decision
+        return (self.status == rules.SHIFT_COUNTED and latest is not None
+                and latest["outcome"] == rules.INVESTIGATE)
+
+    @property
+    def problems(self) -> list[str]:
+        found = []
+        if self.unresolved_cards:
+            found.append(f"{self.unresolved_cards} unresolved card outcome(s)")
+        if self.print_problems:
+            found.append(f"{self.print_problems} receipt(s) waiting in the print queue")
+        if self.receipt_gap:
+            found.append("receipt-number gap on this terminal")
+        if (self.card_difference_cents or 0) != 0:
+            found.append("card batch differs from the card sales")
+        return found
+
+
+@dataclass
+class ReceiptRange:
+    terminal_id: int
+    terminal_code: str
+    first: int
+    last: int
+    issued: int
+    distinct: int
+    previous_last: int | None
+    missing: list[int] = field(default_factory=list)
+
+    @property
+    def gap(self) -> bool:
+        if self.last - self.first + 1 != self.distinct or self.issued != self.distinct:
+            return True
+        return self.previous_last is not None and self.first != self.previous_last + 1
+
+    @property
+    def duplicates(self) -> int:
+        return self.issued - self.distinct
+
+
+@dataclass
+class DayBoard:
+    location: dict[str, Any]
+    business_date: date
+    shifts: list[ShiftLine]
+    receipts: list[ReceiptRange]
+    deposits: list[dict[str, Any]]
+    lock: dict[str, Any] | None
+    ledger: dict[str, int]
+    adjustments: list[dict[str, Any]]
+    last_count_at: datetime | None
+    lead_limit_cents: int
+
+    @property
+    def locked(self) -> bool:
+        return self.lock is not None
+
+    @property
+    def deposit_prepared(self) -> bool:
+        return any(d["verified_by"] for d in self.deposits)
+
+    @property
+    def undeposited(self) -> list[ShiftLine]:
+        return [s for s in self.shifts if s.status == rules.SHIFT_APPROVED and s.deposit_id is None]
+
+    @property
+    def deposit_due_at(self) -> datetime:
+        return rules.deposit_due_at(self.business_date, self.last_count_at, get_settings().tz)
+
+    @property
+    def deposit_overdue(self) -> bool:
+        if not self.shifts:
+            return False
+        return rules.deposit_overdue(self.business_date, self.last_count_at,
+                                     bool(self.deposits), datetime.now(UTC),
+                                     get_settings().tz)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        keys = ("float_cents", "expected_cash_cents", "expected_checks_cents",
+                "expected_card_cents")
+        result = {k: sum(getattr(s, k) for s in self.shifts) for k in keys}
+        counted = [s for s in self.shifts if s.counted]
+        result["counted_cash_cents"] = sum(int(s.counted["cash_cents"]) for s in counted
+                                           if s.counted)
+        result["counted_checks_cents"] = sum(int(s.counted["checks_cents"]) for s in counted
+                                             if s.counted)
+        result["counted_card_cents"] = sum(int(s.counted["card_cents"]) for s in counted
+                                           if s.counted)
+        result["over_short_cents"] = sum(s.over_short_cents or 0 for s in counted)
+        return result
+
+    @property
+    def sign_off_blockers(self) -> list[str]:
+        """Why the day cannot be signed off yet (empty when it can)."""
+        if self.locked:
+            return ["The day is already signed off."]
+        if not self.shifts:
+            return ["No shifts were worked this day."]
+        blockers = []
+        waiting = [s for s in self.shifts if s.status != rules.SHIFT_APPROVED]
+        if waiting:
+            blockers.append(f"{len(waiting)} shift(s) not approved yet.")
+        if self.undeposited:
+            blockers.append(f"{len(self.undeposited)} approved shift(s) not in a deposit yet.")
+        unverified = [d for d in self.deposits if not d["verified_by"]]
+        if unverified:
+            blockers.append(f"{len(unverified)} deposit(s) not verified by a second person.")
+        return blockers
+
+
+# ---------------------------------------------------------------- queries
+
+
+async def _shift_rows(location_id: int, business_date: date) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = await Shift.select(
+        Shift.id, Shift.terminal, Shift.terminal.code.as_alias("terminal_code"), Shift.clerk,
+        Shift.clerk.full_name.as_alias("clerk_name"), Shift.status, Shift.opened_at,
+        Shift.closed_at, Shift.approved_by.full_name.as_alias("approved_by_name"),
+        Shift.approved_at,
+    ).where(
+        (Shift.location == location_id) & (Shift.business_date == business_date)
+    ).order_by(Shift.terminal.code).order_by(Shift.opened_at)
+    return rows
+
+
+async def _balances(shift_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{shift: {account code: balance}} for the tender accounts, one GROUP BY."""
+    accounts = await Account.select(Account.id, Account.code).where(
+        Account.code.is_in([DRAWER_CASH, CHECKS_ON_HAND, CARD_CLEARING])
+    )
+    code_of = {int(a["id"]): a["code"] for a in accounts}
+    rows = await Posting.select(
+        Posting.shift, Posting.account, Sum(Posting.amount_cents).as_alias("total"),
+    ).where(
+        Posting.shift.is_in(shift_ids) & Posting.account.is_in(list(code_of) or [-1])
+    ).group_by(Posting.shift, Posting.account)
+    result: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        result[int(row["shift"])][code_of[int(row["account"])]] = int(row["total"] or 0)
+    return result
+
+
+async def _counts(shift_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    rows = await ShiftCount.select(
+        ShiftCount.id, ShiftCount.shift, ShiftCount.kind, ShiftCount.cash_cents,
+        ShiftCount.denominations, ShiftCount.checks_cents, ShiftCount.checks_count,
+        ShiftCount.card_cents, ShiftCount.note, ShiftCount.submitted_at,
+        ShiftCount.counted_by.full_name.as_alias("counted_by_name"),
+    ).where(ShiftCount.shift.is_in(shift_ids)).order_by(ShiftCount.id)
+    result: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        row["denominations"] = rules.parse_denominations(row["denominations"])
+        result[int(row["shift"])].append(row)
+    return result
+
+
+async def _reviews(shift_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    rows = await VarianceReview.select(
+        *VarianceReview.all_columns(),
+        VarianceReview.actor.full_name.as_alias("actor_name"),
+    ).where(VarianceReview.shift.is_in(shift_ids)).order_by(VarianceReview.id)
+    result: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        row["reason_label"] = rules.REASON_CODES.get(row["reason_code"], row["reason_code"])
+        row["outcome_label"] = rules.OUTCOMES.get(row["outcome"], row["outcome"])
+        result[int(row["shift"])].append(row)
+    return result
+
+
+async def _movements(shift_ids: list[int]) -> dict[int, dict[str, int]]:
+    rows = await CashMovement.select(
+        CashMovement.shift, CashMovement.kind, Sum(CashMovement.amount_cents).as_alias("total"),
+    ).where(CashMovement.shift.is_in(shift_ids)).group_by(CashMovement.shift, CashMovement.kind)
+    result: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        result[int(row["shift"])][row["kind"]] = int(row["total"] or 0)
+    return result
+
+
+async def _card_outcomes(shift_ids: list[int]) -> dict[int, tuple[int, int]]:
+    rows = await PaymentAttempt.select(
+        PaymentAttempt.shift, Count().as_alias("n"),
+        Sum(PaymentAttempt.amount_cents).as_alias("total"),
+    ).where(
+        PaymentAttempt.shift.is_in(shift_ids) & PaymentAttempt.status.is_in(list(UNRESOLVED_CARD))
+    ).group_by(PaymentAttempt.shift)
+    return {int(r["shift"]): (int(r["n"]), int(r["total"] or 0)) for r in rows}
+
+
+async def _print_problems(shift_ids: list[int]) -> dict[int, int]:
+    rows = await PrintJob.select(
+        PrintJob.sale.shift.as_alias("shift"), Count().as_alias("n"),
+    ).where(
+        PrintJob.sale.shift.is_in(shift_ids) & PrintJob.status.is_in(list(PRINT_PROBLEMS))
+    ).group_by(PrintJob.sale.shift)
+    return {int(r["shift"]): int(r["n"]) for r in rows if r["shift"] is not None}
+
+
+_RECEIPT_RANGES = (
+    "SELECT terminal, MIN(receipt_number) AS first, MAX(receipt_number) AS last, "
+    "COUNT(*) AS issued, COUNT(DISTINCT receipt_number) AS distinct_numbers "
+    "FROM sale WHERE location = {} AND business_date = {} GROUP BY terminal"
+)
+_PREVIOUS_LAST = (
+    "SELECT MAX(receipt_number) AS last FROM sale WHERE terminal = {} AND business_date < {}"
+)
+_NUMBERS = (
+    "SELECT receipt_number FROM sale WHERE terminal = {} AND business_date = {} "
+    "ORDER BY receipt_number"
+)
+MAX_MISSING_LISTED = 20
+
+
+async def _receipts(location_id: int, business_date: date, codes: dict[int, str]
+                    ) -> list[ReceiptRange]:
+    rows = await Sale.raw(_RECEIPT_RANGES, location_id, business_date)
+    ranges = []
+    for row in rows:
+        terminal_id = int(row["terminal"])
+        previous = await Sale.raw(_PREVIOUS_LAST, terminal_id, business_date)
+        prev_last = previous[0]["last"] if previous and previous[0]["last"] is not None else None
+        item = ReceiptRange(
+            terminal_id=terminal_id, terminal_code=codes.get(terminal_id, str(terminal_id)),
+            first=int(row["first"]), last=int(row["last"]), issued=int(row["issued"]),
+            distinct=int(row["distinct_numbers"]),
+            previous_last=int(prev_last) if prev_last is not None else None,
+        )
+        if item.gap:
+            numbers = {int(r["receipt_number"]) for r in
+                       await Sale.raw(_NUMBERS, terminal_id, business_date)}
+            start = item.previous_last + 1 if item.previous_last is not None else item.first
+            item.missing = [n for n in range(start, item.last + 1) if n not in numbers][
+                :MAX_MISSING_LISTED]
+        ranges.append(item)
+    return sorted(ranges, key=lambda r: r.terminal_code)
+
+
+async def _deposits(location_id: int, business_date: date) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = await Deposit.select(
+        *Deposit.all_columns(),
+        Deposit.prepared_by.full_name.as_alias("prepared_by_name"),
+        Deposit.verified_by.full_name.as_alias("verified_by_name"),
+        Deposit.confirmed_by.full_name.as_alias("confirmed_by_name"),
+    ).where(
+        (Deposit.location == location_id) & (Deposit.business_date == business_date)
+    ).order_by(Deposit.id)
+    for row in rows:
+        row["status_label"] = rules.DEPOSIT_STATES.get(row["status"], row["status"])
+        row["total_cents"] = int(row["cash_cents"]) + int(row["checks_cents"])
+    return rows
+
+
+async def _deposited(shift_ids: list[int]) -> dict[int, int]:
+    rows = await DepositShift.select(DepositShift.shift, DepositShift.deposit).where(
+        DepositShift.shift.is_in(shift_ids)
+    )
+    return {int(r["shift"]): int(r["deposit"]) for r in rows}
+
+
+async def day_lock(location_id: int, business_date: date) -> dict[str, Any] | None:
+    row: dict[str, Any] | None = await DayLock.select(
+        DayLock.id, DayLock.locked_at, DayLock.locked_by,
+        DayLock.locked_by.full_name.as_alias("locked_by_name"),
+    ).where(
+        (DayLock.location == location_id) & (DayLock.business_date == business_date)
+    ).first()
+    return row
+
+
+async def day_ledger(location_id: int, business_date: date) -> dict[str, int]:
+    """Balances of every account for postings dated that day at that location (GROUP BY)."""
+    rows = await Posting.select(
+        Posting.account.code.as_alias("account"), Sum(Posting.amount_cents).as_alias("total"),
+    ).where(
+        (Posting.location == location_id) & (Posting.business_date == business_date)
+    ).group_by(Posting.account.code)
+    return {r["account"]: int(r["total"] or 0) for r in rows}
+
+
+async def adjustments_for(location_id: int, business_date: date) -> list[dict[str, Any]]:
+    """Entries posted on later days that correct this day (corrects_date)."""
+    rows: list[dict[str, Any]] = await JournalTransaction.select(
+        JournalTransaction.id, JournalTransaction.kind, JournalTransaction.business_date,
+        JournalTransaction.memo, JournalTransaction.occurred_at,
+        JournalTransaction.created_by.full_name.as_alias("created_by_name"),
+    ).where(
+        (JournalTransaction.location == location_id)
+        & (JournalTransaction.corrects_date == business_date)
+    ).order_by(JournalTransaction.id)
+    return rows
+
+
+async def day_board(actor: Principal, location_id: int, business_date: date) -> DayBoard:
+    location = await scope.location(actor, location_id)
+    shift_rows = await _shift_rows(location_id, business_date)
+    ids = [int(r["id"]) for r in shift_rows] or [-1]
+    balances = await _balances(ids)
+    counts = await _counts(ids)
+    reviews = await _reviews(ids)
+    movements = await _movements(ids)
+    cards = await _card_outcomes(ids)
+    prints = await _print_problems(ids)
+    deposited = await _deposited(ids)
+    codes = {int(r["terminal"]): r["terminal_code"] for r in shift_rows}
+    receipts = await _receipts(location_id, business_date, codes)
+    gap_terminals = {r.terminal_id for r in receipts if r.gap}
+    lines: list[ShiftLine] = []
+    last_count_at: datetime | None = None
+    for row in shift_rows:
+        shift_id = int(row["id"])
+        shift_counts = counts.get(shift_id, [])
+        opening = next((c for c in shift_counts if c["kind"] == "open"), None)
+        closes = [c for c in shift_counts if c["kind"] in ("close", "recount")]
+        balance = balances.get(shift_id, {})
+        line = ShiftLine(
+            id=shift_id, terminal_id=int(row["terminal"]), terminal_code=row["terminal_code"],
+            clerk_id=int(row["clerk"]), clerk_name=row["clerk_name"], status=row["status"],
+            opened_at=row["opened_at"], closed_at=row["closed_at"],
+            approved_by_name=row["approved_by_name"], approved_at=row["approved_at"],
+            float_cents=int(opening["cash_cents"]) if opening else 0,
+            expected_cash_cents=balance.get(DRAWER_CASH, 0),
+            expected_checks_cents=balance.get(CHECKS_ON_HAND, 0),
+            expected_card_cents=balance.get(CARD_CLEARING, 0),
+            counted=closes[-1] if closes else None, counts=shift_counts,
+            reviews=reviews.get(shift_id, []), movements=movements.get(shift_id, {}),
+            unresolved_cards=cards.get(shift_id, (0, 0))[0],
+            unresolved_card_cents=cards.get(shift_id, (0, 0))[1],
+            print_problems=prints.get(shift_id, 0),
+            receipt_gap=int(row["terminal"]) in gap_terminals,
+            deposit_id=deposited.get(shift_id),
+        )
+        if closes:
+            at = closes[-1]["submitted_at"]
+            last_count_at = at if last_count_at is None or at > last_count_at else last_count_at
+        lines.append(line)
+    return DayBoard(
+        location=location, business_date=business_date, shifts=lines, receipts=receipts,
+        deposits=await _deposits(location_id, business_date),
+        lock=await day_lock(location_id, business_date),
+        ledger=await day_ledger(location_id, business_date),
+        adjustments=await adjustments_for(location_id, business_date),
+        last_count_at=last_count_at,
+        lead_limit_cents=get_settings().variance_lead_limit_cents,
+    )
+
+
+async def shift_line(actor: Principal, shift_id: int) -> ShiftLine:
+    """One shift as the board shows it (for a review page)."""
+    row = await Shift.select(Shift.location, Shift.business_date).where(
+        Shift.id == shift_id).first()
+    if row is None:
+        from app.errors import NotFound
+
+        raise NotFound("No such shift.")
+    board = await day_board(actor, int(row["location"]), row["business_date"])
+    for line in board.shifts:
+        if line.id == shift_id:
+            return line
+    raise AssertionError("shift missing from its own day board")
+
+
+async def user_name(user_id: int) -> str:
+    row = await User.select(User.full_name).where(User.id == user_id).first()
+    return str(row["full_name"]) if row else "?"

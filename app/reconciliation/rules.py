@@ -1,0 +1,215 @@
+"""The reconciliation rules, pure (no database): who may decide a variance, which reason codes
+exist, how a deposit moves through its states, and when a day's deposit is overdue.
+
+Authority (DOMAIN.md): a lead recommends, a supervisor decides. Below the lead limit
+(FAREDESK_VARIANCE_LEAD_LIMIT_CENTS) a lead may accept a variance on their own; above it a
+lead's word is a recommendation and a supervisor (or administrator) decides. Nobody reviews
+their own shift. Auditors read and change nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from app.auth.principal import Principal
+from app.auth.roles import Role
+from app.errors import Forbidden, ValidationFailed
+
+ACCEPT = "accept"
+RECOUNT = "recount"
+INVESTIGATE = "investigate"
+OUTCOMES: dict[str, str] = {
+    ACCEPT: "Accept the count",
+    RECOUNT: "Recount the drawer",
+    INVESTIGATE: "Investigate",
+}
+
+RECOMMENDATION = "recommendation"
+DECISION = "decision"
+
+#: Why a drawer is over or short. "none" only fits a drawer that balances.
+REASON_CODES: dict[str, str] = {
+    "none": "No variance",
+    "change_error": "Change given in error",
+    "count_error": "Counting error",
+    "unrecorded_paid_out": "Paid-out not recorded",
+    "unrecorded_sale": "Sale not recorded / wrong tender",
+    "check_error": "Check amount or missing check",
+    "counterfeit": "Counterfeit note taken",
+    "suspected_loss": "Suspected loss or theft",
+    "unknown": "Unknown",
+    "other": "Other (explain in the note)",
+}
+
+#: Shift states (app.drawers): open → counted → approved, or back to recount.
+SHIFT_OPEN = "open"
+SHIFT_COUNTED = "counted"
+SHIFT_RECOUNT = "recount"
+SHIFT_APPROVED = "approved"
+
+#: Deposit states and the moves allowed between them.
+PREPARED = "prepared"
+IN_TRANSIT = "in_transit"
+CONFIRMED = "confirmed"
+DISCREPANCY = "discrepancy"
+DEPOSIT_STATES: dict[str, str] = {
+    PREPARED: "Prepared",
+    IN_TRANSIT: "In transit",
+    CONFIRMED: "Confirmed by the bank",
+    DISCREPANCY: "Bank discrepancy",
+}
+DEPOSIT_MOVES: dict[str, frozenset[str]] = {
+    PREPARED: frozenset({IN_TRANSIT}),
+    IN_TRANSIT: frozenset({CONFIRMED, DISCREPANCY}),
+    CONFIRMED: frozenset(),
+    DISCREPANCY: frozenset(),
+}
+
+DEPOSIT_DUE_HOURS = 24
+
+#: US denominations in cents, largest first (bills then coins).
+DENOMINATIONS: tuple[int, ...] = (10000, 5000, 2000, 1000, 500, 200, 100, 50, 25, 10, 5, 1)
+
+WORKING_ROLES = frozenset({Role.LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR})
+READING_ROLES = frozenset({Role.LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.AUDITOR})
+
+
+def denomination_label(cents: int) -> str:
+    return f"${cents // 100}" if cents >= 100 else f"{cents}¢"
+
+
+@dataclass(frozen=True)
+class Variance:
+    """Counted minus expected, per tender that is counted by hand. Positive = over."""
+
+    expected_cash_cents: int
+    counted_cash_cents: int
+    expected_checks_cents: int
+    counted_checks_cents: int
+
+    @property
+    def cash_cents(self) -> int:
+        return self.counted_cash_cents - self.expected_cash_cents
+
+    @property
+    def checks_cents(self) -> int:
+        return self.counted_checks_cents - self.expected_checks_cents
+
+    @property
+    def total_cents(self) -> int:
+        return self.cash_cents + self.checks_cents
+
+
+def require_can_read(actor: Principal) -> None:
+    if actor.role not in READING_ROLES:
+        raise Forbidden("Your role does not give access to the day board.")
+
+
+def require_can_work(actor: Principal) -> None:
+    """Leads, supervisors and administrators change reconciliation records; auditors never."""
+    if actor.role is Role.AUDITOR:
+        raise Forbidden("Auditors read and export; they change nothing.")
+    if actor.role not in WORKING_ROLES:
+        raise Forbidden("Only a lead, supervisor or administrator can do that.")
+
+
+def require_not_own_shift(actor: Principal, clerk_id: int) -> None:
+    if actor.id == clerk_id:
+        raise Forbidden("Nobody reviews their own shift: ask another lead or a supervisor.")
+
+
+def review_step(actor: Principal, outcome: str, variance_cents: int, lead_limit_cents: int) -> str:
+    """Whether the actor's word on a variance is a decision or a recommendation.
+
+    Supervisors and administrators decide any outcome. Within the lead limit a lead may accept
+    the count or send the drawer back for a recount; anything else a lead says (any outcome
+    above the limit, or an investigation) is a recommendation for a supervisor to decide.
+    """
+    require_can_work(actor)
+    if outcome not in OUTCOMES:
+        raise ValidationFailed("Choose accept, recount or investigate.",
+                               field_errors={"outcome": "Choose what should happen."})
+    if actor.can_decide:
+        return DECISION
+    if outcome in (ACCEPT, RECOUNT) and abs(variance_cents) <= lead_limit_cents:
+        return DECISION
+    return RECOMMENDATION
+
+
+def check_reason(reason_code: str, note: str, variance_cents: int, outcome: str) -> dict[str, str]:
+    """Field errors for the reason and note (empty when fine)."""
+    errors: dict[str, str] = {}
+    if reason_code not in REASON_CODES:
+        errors["reason_code"] = "Choose a reason."
+    elif variance_cents != 0 and reason_code == "none":
+        errors["reason_code"] = "This drawer is over or short: choose why."
+    if reason_code == "other" and not note.strip():
+        errors["note"] = "Explain the reason in the note."
+    if outcome == INVESTIGATE and not note.strip():
+        errors["note"] = "Say what should be investigated."
+    if len(note) > 2000:
+        errors["note"] = "Keep the note under 2,000 characters."
+    return errors
+
+
+def check_deposit_move(current: str, new: str) -> None:
+    if new not in DEPOSIT_MOVES.get(current, frozenset()):
+        raise ValidationFailed(
+            f"A deposit that is {DEPOSIT_STATES.get(current, current).lower()} cannot become "
+            f"{DEPOSIT_STATES.get(new, new).lower()}."
+        )
+
+
+def parse_denominations(raw: str | dict[str, int] | None) -> dict[int, int]:
+    """The JSON kept on counts and deposits ({"2000": 5}) as {2000: 5}; bad input gives {}."""
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    result: dict[int, int] = {}
+    for key, value in data.items():
+        try:
+            cents, count = int(key), int(value)
+        except (TypeError, ValueError):
+            continue
+        if cents > 0 and count:
+            result[cents] = result.get(cents, 0) + count
+    return result
+
+
+def denominations_total(counts: dict[int, int]) -> int:
+    return sum(cents * count for cents, count in counts.items())
+
+
+def denominations_json(counts: dict[int, int]) -> str:
+    return json.dumps({str(k): v for k, v in sorted(counts.items(), reverse=True) if v},
+                      separators=(",", ":"))
+
+
+def subtract_denominations(a: dict[int, int], b: dict[int, int]) -> dict[int, int]:
+    """a − b per denomination, never below zero (a suggestion for the bag, not a rule)."""
+    return {k: max(0, a.get(k, 0) - b.get(k, 0)) for k in a if a.get(k, 0) - b.get(k, 0) > 0}
+
+
+def end_of_day(business_date: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(business_date + timedelta(days=1), time.min, tzinfo=tz)
+
+
+def deposit_due_at(business_date: date, last_count_at: datetime | None, tz: ZoneInfo) -> datetime:
+    """A day's deposit is due 24 hours after its last drawer count (or after the day ended)."""
+    start = last_count_at or end_of_day(business_date, tz)
+    return start + timedelta(hours=DEPOSIT_DUE_HOURS)
+
+
+def deposit_overdue(
+    business_date: date, last_count_at: datetime | None, prepared: bool, now: datetime,
+    tz: ZoneInfo,
+) -> bool:
+    return not prepared and now > deposit_due_at(business_date, last_count_at, tz)
