@@ -31,7 +31,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 )
 
 #: Entries whose pages are served by this build (an area registers its href when it ships).
-ENABLED_HREFS: set[str] = {"/", "/admin/users", "/admin/org", "/audit"}
+ENABLED_HREFS: set[str] = {"/", "/admin/users", "/admin/org", "/audit",
+                            "/admin/terminals", "/kiosk"}
 
 
 def enable(*hrefs: str) -> None:

@@ -12,6 +12,7 @@ from app.catalog.demo import seed_catalog
 from app.org.services import LocationForm, SectionForm, save_location, save_section
 from app.org.tables import Section
 from app.settings import SettingsError, get_settings
+from app.terminals.services import seed_demo_terminals
 
 SECTIONS = [
     SectionForm("CSC", "Customer Service Centers", "Counter sales and revenue intake"),
@@ -74,7 +75,7 @@ async def seed_demo() -> bool:
 
 
 #: Areas add their demo data here (catalog, terminals ...): async () -> None.
-AFTER_SEED: list = [seed_catalog]  # type: ignore[type-arg]
+AFTER_SEED: list = [seed_catalog, seed_demo_terminals]  # type: ignore[type-arg]
 
 
 def demo_logins_text() -> str:

@@ -1,6 +1,7 @@
 """Thin HTTP controllers, one module per area. Each module exports ROUTES."""
 
 from app.routes import admin_org, admin_users, audit, auth, health, home
+from app.routes import admin_terminals, kiosk, kiosk_shift
 
 ROUTE_HANDLERS = [
     *auth.ROUTES,
@@ -9,4 +10,7 @@ ROUTE_HANDLERS = [
     *admin_users.ROUTES,
     *admin_org.ROUTES,
     *audit.ROUTES,
+    *admin_terminals.ROUTES,
+    *kiosk.ROUTES,
+    *kiosk_shift.ROUTES,
 ]

@@ -1,0 +1,76 @@
+"""Request context for kiosk routes: the enrolled browser and the clerk at it.
+
+Routes take these as Litestar dependencies (`kiosk: Enrolled`, `at: AtKiosk`); when the browser
+is not enrolled, or nobody (or a locked clerk) is at it, the dependency raises and the kiosk's
+exception handlers answer with the enrolment page or a redirect to the sign-in / lock screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from litestar import Request
+from litestar.di import NamedDependency
+
+from app.auth.principal import Principal
+from app.kiosk import sessions
+from app.terminals.services import KIOSK_COOKIE, Enrolled, EnrollmentProblem, resolve_enrollment
+from app.web.session_middleware import client_origin
+
+
+class NeedsClerk(Exception):
+    """Nobody is signed in at this kiosk, or the screen is locked: go to /kiosk."""
+
+
+@dataclass(frozen=True)
+class AtKiosk:
+    """An enrolled browser with an active (unlocked) clerk."""
+
+    enrolled: Enrolled
+    state: sessions.KioskState
+    clerk: Principal
+
+    @property
+    def terminal(self) -> dict:  # type: ignore[type-arg]
+        return self.enrolled.terminal
+
+    @property
+    def terminal_id(self) -> int:
+        return self.enrolled.terminal_id
+
+
+async def enrolled_browser(request: Request) -> Enrolled:
+    cached = getattr(request.state, "kiosk_enrolled", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    try:
+        enrolled = await resolve_enrollment(request.cookies.get(KIOSK_COOKIE, ""))
+    except EnrollmentProblem:
+        raise
+    request.state.kiosk_enrolled = enrolled
+    return enrolled
+
+
+async def _at_kiosk(request: Request, touch: bool) -> AtKiosk:
+    enrolled = await enrolled_browser(request)
+    state = await sessions.current(enrolled, client_origin(request.scope), touch=touch)
+    if not state.active or state.clerk is None:
+        raise NeedsClerk()
+    return AtKiosk(enrolled, state, state.clerk)
+
+
+async def clerk_at_kiosk(request: Request) -> AtKiosk:
+    """A clerk action: restarts the idle clock."""
+    return await _at_kiosk(request, touch=True)
+
+
+async def clerk_polling(request: Request) -> AtKiosk:
+    """A background poll (status bar): does not count as activity."""
+    return await _at_kiosk(request, touch=False)
+
+
+#: Route parameter types: `kiosk: KioskBrowser` (enrolled browser), `at: ClerkAtKiosk`
+#: (clerk at work; restarts the idle clock), `poll: ClerkPolling` (background poll).
+KioskBrowser = NamedDependency[Enrolled]
+ClerkAtKiosk = NamedDependency[AtKiosk]
+ClerkPolling = NamedDependency[AtKiosk]

@@ -1,0 +1,136 @@
+"""Administrator pages: counter terminals, their devices, and enrolled kiosk browsers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.datastructures import Cookie, FormMultiDict
+from litestar.response import Redirect, Template
+
+from app.auth.roles import Role
+from app.errors import ValidationFailed
+from app.org.services import list_locations
+from app.settings import get_settings
+from app.terminals import services as terminals
+from app.web.guards import requires
+from app.web.render import int_or_none, page, principal, redirect, text
+
+ADMIN = [requires(Role.ADMINISTRATOR)]
+
+
+def _form(form: FormMultiDict) -> terminals.TerminalForm:
+    return terminals.TerminalForm(
+        code=text(form, "code", 20).upper(), name=text(form, "name", 80),
+        location_id=int_or_none(text(form, "location_id")) or 0,
+        printer_url=text(form, "printer_url", 255), payment_url=text(form, "payment_url", 255),
+        cardreader_url=text(form, "cardreader_url", 255),
+        display_url=text(form, "display_url", 255),
+        paper_width_mm=int_or_none(text(form, "paper_width_mm")) or 0,
+        active=text(form, "active") == "1",
+    )
+
+
+async def _this_browser(request: Request) -> dict[str, Any] | None:
+    """The terminal this browser is enrolled for (shown on the admin pages), if any."""
+    try:
+        enrolled = await terminals.resolve_enrollment(request.cookies.get(terminals.KIOSK_COOKIE, ""))
+    except terminals.EnrollmentProblem:
+        return None
+    return {"enrollment_id": enrolled.enrollment_id, "code": enrolled.terminal["code"],
+            "label": enrolled.label}
+
+
+async def _edit_page(request: Request, values: dict[str, Any], terminal_id: int | None,
+                     error: ValidationFailed | None = None) -> Template:
+    context: dict[str, Any] = {
+        "values": values, "terminal_id": terminal_id,
+        "locations": await list_locations(active_only=True),
+        "errors": error.field_errors if error else {}, "error": error.message if error else "",
+        "this_browser": await _this_browser(request), "enrollments": [], "terminal": None,
+    }
+    if terminal_id is not None:
+        context["terminal"] = await terminals.get_terminal(terminal_id)
+        context["enrollments"] = await terminals.list_enrollments(terminal_id)
+        context.update(await _device_panel(terminal_id))
+    return page(request, "terminals/form.html", context, status=400 if error else 200)
+
+
+async def _device_panel(terminal_id: int) -> dict[str, Any]:
+    """Simulator controls for sim:// devices (filled in by app.kiosk.devices when present)."""
+    return {}
+
+
+@get("/admin/terminals", name="admin.terminals", guards=ADMIN)
+async def terminal_index(request: Request) -> Template:
+    return page(request, "terminals/index.html", {
+        "terminals": await terminals.list_terminals(),
+        "this_browser": await _this_browser(request),
+    })
+
+
+@get("/admin/terminals/new", name="admin.terminals.new", guards=ADMIN)
+async def new_terminal(request: Request) -> Template:
+    return await _edit_page(request, terminals.default_form().__dict__, None)
+
+
+@get("/admin/terminals/{terminal_id:int}", name="admin.terminals.edit", guards=ADMIN)
+async def edit_terminal(request: Request, terminal_id: int) -> Template:
+    values = await terminals.get_terminal(terminal_id)
+    values["location_id"] = values["location"]
+    return await _edit_page(request, values, terminal_id)
+
+
+@post(["/admin/terminals/new", "/admin/terminals/{terminal_id:int}"],
+      name="admin.terminals.save", guards=ADMIN)
+async def save_terminal(request: Request, terminal_id: int | None = None) -> Template | Redirect:
+    data = _form(await request.form())
+    try:
+        saved = await terminals.save_terminal(principal(request), data, terminal_id)
+    except ValidationFailed as exc:
+        return await _edit_page(request, data.__dict__, terminal_id, exc)
+    return await redirect(request, f"/admin/terminals/{saved}", f"Terminal {data.code} saved.")
+
+
+@post("/admin/terminals/{terminal_id:int}/deactivate", name="admin.terminals.deactivate",
+      guards=ADMIN)
+async def deactivate_terminal(request: Request, terminal_id: int) -> Redirect:
+    await terminals.set_active(principal(request), terminal_id, False)
+    return await redirect(request, f"/admin/terminals/{terminal_id}",
+                          "Terminal deactivated: its kiosks stop working until it is activated.")
+
+
+@post("/admin/terminals/{terminal_id:int}/activate", name="admin.terminals.activate",
+      guards=ADMIN)
+async def activate_terminal(request: Request, terminal_id: int) -> Redirect:
+    await terminals.set_active(principal(request), terminal_id, True)
+    return await redirect(request, f"/admin/terminals/{terminal_id}", "Terminal activated.")
+
+
+@post("/admin/terminals/{terminal_id:int}/enrol", name="admin.terminals.enrol", guards=ADMIN)
+async def enrol_this_browser(request: Request, terminal_id: int) -> Redirect:
+    form = await request.form()
+    token = await terminals.enrol_browser(principal(request), terminal_id, text(form, "label", 80))
+    terminal = await terminals.get_terminal(terminal_id)
+    target = "/kiosk" if text(form, "then") == "kiosk" else f"/admin/terminals/{terminal_id}"
+    response = await redirect(
+        request, target,
+        f"This browser is now enrolled as kiosk {terminal['code']}. Open /kiosk to use it.",
+    )
+    response.cookies.append(Cookie(
+        key=terminals.KIOSK_COOKIE, value=token, httponly=True, samesite="lax",
+        secure=get_settings().https, path="/", max_age=terminals.KIOSK_COOKIE_MAX_AGE,
+    ))
+    return response
+
+
+@post("/admin/enrollments/{enrollment_id:int}/revoke", name="admin.enrollments.revoke",
+      guards=ADMIN)
+async def revoke_enrollment(request: Request, enrollment_id: int) -> Redirect:
+    row = await terminals.revoke_enrollment(principal(request), enrollment_id)
+    return await redirect(request, f"/admin/terminals/{row['terminal']}",
+                          f"Enrolment “{row['label']}” revoked: that browser can no longer run the kiosk.")
+
+
+ROUTES = [terminal_index, new_terminal, edit_terminal, save_terminal, deactivate_terminal,
+          activate_terminal, enrol_this_browser, revoke_enrollment]
