@@ -12,7 +12,7 @@ from app.auth.roles import Role
 from app.errors import ValidationFailed
 from app.org import services as org
 from app.web.guards import requires
-from app.web.render import int_or_none, page, principal, redirect, text
+from app.web.render import int_or_none, overlong, page, principal, redirect, text
 
 ADMIN = [requires(Role.ADMINISTRATOR)]
 
@@ -69,8 +69,11 @@ async def edit_section(request: Request, section_id: int) -> Template:
 @post(["/admin/sections/new", "/admin/sections/{section_id:int}"], name="admin.sections.save",
       guards=ADMIN)
 async def save_section(request: Request, section_id: int | None = None) -> Template | Redirect:
-    data = _section_form(await request.form())
+    form = await request.form()
+    data = _section_form(form)
     try:
+        if errors := overlong(form, code=20, name=120, description=2000):
+            raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
         await org.save_section(principal(request), data, section_id)
     except ValidationFailed as exc:
         return await _section_page(request, data.__dict__, section_id, exc)
@@ -92,8 +95,11 @@ async def edit_location(request: Request, location_id: int) -> Template:
 @post(["/admin/locations/new", "/admin/locations/{location_id:int}"],
       name="admin.locations.save", guards=ADMIN)
 async def save_location(request: Request, location_id: int | None = None) -> Template | Redirect:
-    data = _location_form(await request.form())
+    form = await request.form()
+    data = _location_form(form)
     try:
+        if errors := overlong(form, code=20, name=120, address=500, opening_hours=500):
+            raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
         await org.save_location(principal(request), data, location_id)
     except ValidationFailed as exc:
         return await _location_page(request, data.__dict__, location_id, exc)

@@ -13,9 +13,15 @@ from app.auth.roles import PIN_ROLES, Role
 from app.errors import ValidationFailed
 from app.org.services import list_sections
 from app.web.guards import requires
-from app.web.render import int_list, page, principal, redirect, text
+from app.web.render import int_list, overlong, page, principal, redirect, text
 
 ADMIN = [requires(Role.ADMINISTRATOR)]
+LIMITS = {"username": 64, "full_name": 120, "email": 200, "badge_code": 64}
+
+
+def _too_long(form: FormMultiDict) -> ValidationFailed | None:
+    errors = overlong(form, **LIMITS)
+    return ValidationFailed("Please correct the marked fields.", field_errors=errors) if errors else None
 
 
 def _user_form(form: FormMultiDict) -> users.UserForm:
@@ -61,6 +67,8 @@ async def create_user(request: Request) -> Template | Redirect:
     password = str(form.get("password", ""))
     pin = text(form, "pin", 8)
     try:
+        if problem := _too_long(form):
+            raise problem
         user_id = await users.create_user(principal(request), data, password, pin)
     except ValidationFailed as exc:
         return await _form_page(request, {**data.__dict__}, error=exc)
@@ -75,8 +83,11 @@ async def edit_user(request: Request, user_id: int) -> Template:
 
 @post("/admin/users/{user_id:int}", name="admin.users.update", guards=ADMIN)
 async def update_user(request: Request, user_id: int) -> Template | Redirect:
-    data = _user_form(await request.form())
+    form = await request.form()
+    data = _user_form(form)
     try:
+        if problem := _too_long(form):
+            raise problem
         await users.update_user(principal(request), user_id, data)
     except ValidationFailed as exc:
         current = await users.get_user(user_id)

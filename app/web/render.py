@@ -65,6 +65,16 @@ def text(form: FormMultiDict, name: str, max_length: int = 1000) -> str:
     return str(value).strip()[:max_length] if isinstance(value, str) else ""
 
 
+def overlong(form: FormMultiDict, **limits: int) -> dict[str, str]:
+    """Per-field messages for values longer than allowed (reported, never silently cut)."""
+    errors: dict[str, str] = {}
+    for name, limit in limits.items():
+        value = form.get(name, "")
+        if isinstance(value, str) and len(value.strip()) > limit:
+            errors[name] = f"Use at most {limit} characters."
+    return errors
+
+
 def int_list(form: FormMultiDict, name: str) -> tuple[int, ...]:
     values: list[int] = []
     for raw in form.getall(name, []):
