@@ -57,6 +57,9 @@ SETTINGS_DOC: tuple[SettingDoc, ...] = (
     SettingDoc("FAREDESK_LOG_LEVEL", "INFO", "log level"),
     SettingDoc("FAREDESK_VARIANCE_LEAD_LIMIT_CENTS", "500",
                "a lead may accept a drawer over/short up to this many cents; above it a supervisor decides"),
+    SettingDoc("FAREDESK_REFUND_OVERRIDE_CENTS", "2000",
+               "refunds and voids above this many cents need a supervisor override at the kiosk"),
+    SettingDoc("FAREDESK_AGENCY_NAME", "Metro Transit", "agency name printed on receipts"),
 )
 
 
@@ -109,6 +112,8 @@ class Settings:
     display_url: str
     timezone: str
     log_level: str
+    refund_override_cents: int = 2000
+    agency_name: str = "Metro Transit"
     variance_lead_limit_cents: int = 500
 
     @property
@@ -172,6 +177,8 @@ def load_settings() -> Settings:
         timezone=_env("FAREDESK_TIMEZONE", "America/Los_Angeles"),
         log_level=_env("FAREDESK_LOG_LEVEL", "INFO"),
         variance_lead_limit_cents=_env_int("FAREDESK_VARIANCE_LEAD_LIMIT_CENTS", 500),
+        refund_override_cents=_env_int("FAREDESK_REFUND_OVERRIDE_CENTS", 2000),
+        agency_name=_env("FAREDESK_AGENCY_NAME", "Metro Transit"),
     )
 
 

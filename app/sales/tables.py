@@ -120,6 +120,9 @@ class PaymentAttempt(Table, tablename="payment_attempt"):
     created_at = Timestamptz()
     resolved_at = Timestamptz(null=True, default=None)
     resolved_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+    # A refund attempt names the attempt whose money it returns (an unused approved charge).
+    refund_of = Varchar(length=40, null=True, default=None, index=True)
+    resolution_note = Varchar(length=200, default="")
 
 
 class PrintJob(Table, tablename="print_job"):

@@ -1,0 +1,851 @@
+"""Counter sales, voids and refunds: each one database transaction, each balanced in the ledger.
+
+`complete_sale` is the heart of the counter. In ONE write transaction it:
+takes the terminal's next gap-free receipt number (the counter row stays locked until commit,
+which also serialises sales at one terminal), re-prices every line from the catalog (client
+prices are never trusted; the only amount the clerk enters is a stored-value load, checked
+against the product's bounds and the card's cap), enforces the catalog rules (reduced-fare
+eligibility, pass sales window), applies the tenders (only cash gives change), claims the
+approved card payments, writes the Sale, its lines and tenders, the fare-card loads and the
+receipt print job, posts the balanced ledger entry and audits it.
+
+Idempotency: the sale form's key is unique in the database. A retry with the same key returns
+the first result (created=False) — also when two submits race: the loser fails on the lock or
+the unique key, rolls back (giving its receipt number back) and returns the winner's sale.
+
+Voids and refunds are new Sale rows (kind void | refund, `original` = the sale) with negative
+lines and tenders and their own ledger entry (revenue debited, tenders credited).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from app.audit.services import record
+from app.auth.principal import Principal
+from app.catalog import services as catalog
+from app.catalog.rules import (
+    MONTHLY_PASS,
+    STORED_VALUE,
+    add_months,
+    check_card_eligibility,
+    check_pass_month,
+    check_stored_value_load,
+    first_of_month,
+    month_label,
+    sellable_pass_months,
+)
+from app.db import is_sqlite, write_transaction
+from app.drawers.services import require_open_shift
+from app.errors import Forbidden, NotFound, ValidationFailed
+from app.formatting import business_date as agency_date
+from app.ledger import services as ledger
+from app.sales import cards
+from app.sales.authority import OverrideAction, check_decider, check_override
+from app.sales.cart import (
+    CARD,
+    AppliedTender,
+    CartLine,
+    Settlement,
+    TenderInput,
+    settle_refund_tenders,
+    settle_tenders,
+    validate_lines,
+    validate_quantity,
+)
+from app.sales.errors import AlreadyReversed, CardPaymentProblem, SaleRefused
+from app.sales.numbers import (
+    next_receipt_number,
+    parse_receipt_code,
+    receipt_code,
+    reserve_sale_id,
+    scan_code,
+)
+from app.sales.postings import LineAmount, TenderAmount, checked_legs, sale_legs
+from app.sales.reasons import REFUND_REASONS, VOID_REASONS, check_reason
+from app.sales.tables import CardLoad, PaymentAttempt, PrintJob, Sale, SaleLine, Tender
+from app.terminals.tables import Terminal
+
+SALE = "sale"
+VOID = "void"
+REFUND = "refund"
+KIND_LABELS = {SALE: "Sale", VOID: "Void", REFUND: "Refund"}
+_KEY_RE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class SaleResult:
+    sale_id: int
+    receipt_number: int
+    receipt_code: str  # "CENTRAL-K1-000123"
+    total_cents: int
+    change_cents: int
+    created: bool
+    kind: str = SALE
+    scan_code: str = ""  # "R-K1-123"
+
+
+class _AlreadyDone(Exception):
+    def __init__(self, result: SaleResult) -> None:
+        super().__init__("already done")
+        self.result = result
+
+
+def check_idempotency_key(key: str) -> str:
+    if not isinstance(key, str) or not _KEY_RE.match(key):
+        raise ValidationFailed("This form has expired: reload the page and try again.")
+    return key
+
+
+async def _result_for_key(key: str) -> SaleResult | None:
+    row = await Sale.select(
+        Sale.id, Sale.kind, Sale.receipt_number, Sale.total_cents, Sale.change_cents,
+        Sale.terminal.code.as_alias("terminal_code"), Sale.location.code.as_alias("location_code"),
+    ).where(Sale.idempotency_key == key).first()
+    if row is None:
+        return None
+    return SaleResult(
+        sale_id=int(row["id"]), receipt_number=int(row["receipt_number"]),
+        receipt_code=receipt_code(row["location_code"], row["terminal_code"], row["receipt_number"]),
+        total_cents=int(row["total_cents"]), change_cents=int(row["change_cents"]),
+        created=False, kind=row["kind"],
+        scan_code=scan_code(row["terminal_code"], row["receipt_number"]),
+    )
+
+
+async def _run_once(key: str, operation: Any) -> SaleResult:
+    """Run `operation` (a coroutine function) in one write transaction, at most once per key."""
+    done = await _result_for_key(key)
+    if done is not None:
+        return done
+    try:
+        async with write_transaction():
+            result: SaleResult = await operation()
+        return result
+    except _AlreadyDone as already:
+        return already.result
+    except Exception:
+        # A concurrent submit with the same key won (unique key, used card payment ...):
+        # return its result. Anything else is a real error.
+        done = await _result_for_key(key)
+        if done is not None:
+            return done
+        raise
+
+
+async def _take_receipt_number(terminal_id: int, key: str) -> int:
+    """Lock the terminal's counter, then re-check the key: a racing twin has committed by now."""
+    number = await next_receipt_number(terminal_id)
+    done = await _result_for_key(key)
+    if done is not None:
+        raise _AlreadyDone(done)
+    return number
+
+
+async def _terminal_info(terminal_id: int) -> dict[str, Any]:
+    row = await Terminal.select(
+        Terminal.id, Terminal.code, Terminal.name, Terminal.location,
+        Terminal.location.code.as_alias("location_code"),
+        Terminal.location.section.as_alias("section_id"),
+    ).where(Terminal.id == terminal_id).first()
+    if row is None:
+        raise NotFound("No such terminal.")
+    return row
+
+
+# ---------------------------------------------------------------- pricing
+
+
+@dataclass
+class PricedLine:
+    line: CartLine
+    product: dict[str, Any]
+    unit_cents: int
+    description: str
+    card_serial: str | None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    @property
+    def amount_cents(self) -> int:
+        return self.unit_cents * self.line.quantity
+
+    @property
+    def loads_card(self) -> bool:
+        return bool(self.product["requires_card"])
+
+
+def _pass_month(line: CartLine, today: date, name: str) -> date:
+    if line.valid_from is not None:
+        return first_of_month(line.valid_from)
+    months = sellable_pass_months(today)
+    if len(months) == 1:
+        return months[0]
+    choices = " or ".join(month_label(m) for m in months)
+    raise ValidationFailed(f"{name}: choose the month ({choices}).",
+                           field_errors={"valid_from": "Choose the pass month."})
+
+
+async def price_lines(
+    lines: Sequence[CartLine],
+    *,
+    at: datetime,
+    card_serial: str | None = None,
+    card_fare_category: str | None = None,
+    card_balance_cents: int | None = None,
+) -> list[PricedLine]:
+    """Price every line from the catalog at `at` and apply the catalog's rules."""
+    validate_lines(lines)
+    today = agency_date(at)
+    balance = card_balance_cents
+    priced: list[PricedLine] = []
+    for line in lines:
+        product = await catalog.get_product(line.product_id)
+        name = product["name"]
+        if not product["active"]:
+            raise SaleRefused(f"{name} is no longer sold.")
+        serial = (line.card_serial or card_serial or "").strip() or None
+        if product["requires_card"]:
+            if not serial:
+                raise ValidationFailed(f"{name} goes onto a fare card: read the customer's card first.")
+            if line.quantity != 1 and product["kind"] in (STORED_VALUE, MONTHLY_PASS):
+                raise ValidationFailed(f"{name}: one per card (quantity 1).")
+            check_card_eligibility(product, card_fare_category)
+        if product["kind"] == STORED_VALUE:
+            if line.value_cents is None:
+                raise ValidationFailed(f"{name}: enter the amount to load.",
+                                       field_errors={"value": "Enter the amount."})
+            if balance is None:
+                raise ValidationFailed("Read the fare card first: its balance decides how much "
+                                       "can be loaded.")
+            check_stored_value_load(product, line.value_cents, balance)
+            balance += line.value_cents
+            unit = line.value_cents
+        else:
+            if line.value_cents is not None:
+                raise ValidationFailed(f"{name} has a fixed price; only stored value takes an amount.")
+            unit = await catalog.current_price(int(product["id"]), at)
+        entry = PricedLine(line=line, product=product, unit_cents=unit, description=name,
+                           card_serial=serial)
+        if product["kind"] == MONTHLY_PASS:
+            month = _pass_month(line, today, name)
+            check_pass_month(month, today)
+            entry.valid_from = month
+            entry.valid_to = add_months(month, 1) - timedelta(days=1)
+            entry.description = f"{name} – {month_label(month)}"
+        else:
+            entry.valid_from, entry.valid_to = line.valid_from, line.valid_to
+        priced.append(entry)
+    return priced
+
+
+def _line_amounts(priced: Sequence[PricedLine]) -> list[LineAmount]:
+    return [
+        LineAmount(int(p.product["id"]), p.product["kind"], p.product.get("fare_category_code"),
+                   p.amount_cents)
+        for p in priced
+    ]
+
+
+# ---------------------------------------------------------------- card tenders
+
+
+async def _check_card_tenders(
+    applied: Sequence[AppliedTender], *, terminal_id: int, kind: str
+) -> dict[str, dict[str, Any]]:
+    """The approved, unused card payments named by the tenders (reference -> attempt)."""
+    refs = [t.payment_reference for t in applied if t.kind == CARD]
+    if len(set(refs)) != len(refs):
+        raise ValidationFailed("The same card payment is listed twice.")
+    found: dict[str, dict[str, Any]] = {}
+    for tender in applied:
+        if tender.kind != CARD:
+            continue
+        assert tender.payment_reference is not None
+        attempt = await cards.get_attempt(tender.payment_reference)
+        word = "payment" if kind == SALE else "refund"
+        if attempt["kind"] != kind or attempt["refund_of"] is not None:
+            raise CardPaymentProblem(f"That card transaction is not a card {word} for this.")
+        if int(attempt["terminal"]) != terminal_id:
+            raise CardPaymentProblem(f"That card {word} was run on another terminal.")
+        if attempt["status"] not in cards.USABLE_STATUSES:
+            raise CardPaymentProblem(
+                f"The card {word} is {attempt['status_label'].lower()}: it cannot be used."
+            )
+        if cards.is_used(attempt):
+            raise CardPaymentProblem(f"That card {word} has been used already.")
+        if int(attempt["amount_cents"]) != tender.amount_cents:
+            raise CardPaymentProblem(
+                f"The card {word} was for {attempt['amount_cents']} cents, "
+                f"not {tender.amount_cents}."
+            )
+        found[tender.payment_reference] = attempt
+    return found
+
+
+async def _claim_attempts(references: Sequence[str], sale_id: int) -> None:
+    """Link each card payment to the sale; refuses one that another sale took meanwhile."""
+    for reference in references:
+        claimed = await PaymentAttempt.update({PaymentAttempt.sale: sale_id}).where(
+            (PaymentAttempt.reference == reference) & PaymentAttempt.sale.is_null()
+            & PaymentAttempt.status.is_in(list(cards.USABLE_STATUSES))
+        ).returning(PaymentAttempt.id)
+        if not claimed:
+            raise CardPaymentProblem("That card payment was used for another sale meanwhile.")
+
+
+def _tender_amounts(applied: Sequence[AppliedTender],
+                    attempts: Mapping[str, dict[str, Any]]) -> list[TenderAmount]:
+    return [
+        TenderAmount(
+            t.kind, t.amount_cents,
+            via_suspense=bool(t.payment_reference)
+            and attempts[t.payment_reference or ""]["status"] == cards.SETTLED_APPROVED,
+        )
+        for t in applied
+    ]
+
+
+def _tender_row(sale_id: int, tender: AppliedTender, attempts: Mapping[str, dict[str, Any]],
+                sign: int) -> Tender:
+    attempt = attempts.get(tender.payment_reference or "") or {}
+    return Tender(
+        sale=sale_id, kind=tender.kind, amount_cents=sign * tender.amount_cents,
+        tendered_cents=tender.tendered_cents if sign > 0 else 0,
+        change_cents=tender.change_cents if sign > 0 else 0,
+        card_brand=attempt.get("card_brand"), card_last4=attempt.get("card_last4"),
+        auth_code=attempt.get("auth_code"), terminal_txn_id=attempt.get("terminal_txn_id"),
+        check_number=tender.check_number, account_ref=tender.account_ref,
+    )
+
+
+# ---------------------------------------------------------------- complete a sale
+
+
+async def complete_sale(
+    actor: Principal,
+    *,
+    terminal_id: int,
+    idempotency_key: str,
+    lines: Sequence[CartLine],
+    tenders: Sequence[TenderInput],
+    card_serial: str | None = None,
+    card_fare_category: str | None = None,
+    card_balance_cents: int | None = None,
+    override: Principal | None = None,
+    at: datetime | None = None,
+) -> SaleResult:
+    """Record a counter sale (see the module docstring). Returns the first result on a retry.
+
+    card_serial / card_fare_category / card_balance_cents: what the kiosk read from the
+    customer's fare card (needed for products that go onto a card). `override`: a lead or
+    supervisor who signed the sale off (a policy exception); recorded on the sale.
+    """
+    key = check_idempotency_key(idempotency_key)
+    moment = at or _now()
+
+    async def operation() -> SaleResult:
+        shift = await require_open_shift(actor, terminal_id)
+        terminal = await _terminal_info(terminal_id)
+        if override is not None:
+            check_decider(OverrideAction.VOID, actor=override, doer_id=actor.id,
+                          section_id=int(terminal["section_id"]))
+        number = await _take_receipt_number(terminal_id, key)
+        priced = await price_lines(lines, at=moment, card_serial=card_serial,
+                                   card_fare_category=card_fare_category,
+                                   card_balance_cents=card_balance_cents)
+        total = sum(p.amount_cents for p in priced)
+        settlement = settle_tenders(total, tenders)
+        attempts = await _check_card_tenders(settlement.tenders, terminal_id=terminal_id, kind=SALE)
+        sale_id = await reserve_sale_id()
+        code = receipt_code(terminal["location_code"], terminal["code"], number)
+        legs = checked_legs(sale_legs(_line_amounts(priced),
+                                      _tender_amounts(settlement.tenders, attempts)))
+        txn_id = None
+        if legs:
+            txn_id = await ledger.post(
+                kind="sale", actor=actor, location_id=int(shift["location"]),
+                business_date=shift["business_date"], legs=legs, shift_id=int(shift["id"]),
+                terminal_id=terminal_id, clerk_id=actor.id, source_type="sale",
+                source_id=str(sale_id), memo=f"Sale {code}",
+            )
+        await Sale.insert(Sale(
+            id=sale_id, kind=SALE, terminal=terminal_id, shift=shift["id"],
+            location=shift["location"], clerk=actor.id, business_date=shift["business_date"],
+            receipt_number=number, idempotency_key=key, total_cents=total,
+            change_cents=settlement.change_cents, card_serial=(card_serial or "").strip() or None,
+            override_by=override.id if override else None, journal_txn_id=txn_id,
+            created_at=moment,
+        ))
+        await SaleLine.insert(*[
+            SaleLine(sale=sale_id, line_no=index, product=p.product["id"],
+                     description=p.description[:160], quantity=p.line.quantity,
+                     unit_cents=p.unit_cents, amount_cents=p.amount_cents,
+                     fare_category=p.product.get("fare_category_code"),
+                     card_serial=p.card_serial, valid_from=p.valid_from, valid_to=p.valid_to)
+            for index, p in enumerate(priced, start=1)
+        ])
+        if settlement.tenders:
+            await Tender.insert(*[_tender_row(sale_id, t, attempts, 1) for t in settlement.tenders])
+        await _claim_attempts(list(attempts), sale_id)
+        await _queue_card_loads(sale_id, priced)
+        await _queue_receipt(terminal_id, sale_id, actor)
+        await record(actor, "sale.complete", "sale", sale_id, {
+            "receipt": code, "total_cents": total, "change_cents": settlement.change_cents,
+            "tenders": settlement.by_kind,
+            "lines": [[p.product["code"], p.line.quantity, p.amount_cents] for p in priced],
+            "override": override.username if override else None,
+        })
+        return SaleResult(sale_id, number, code, total, settlement.change_cents, True, SALE,
+                          scan_code(terminal["code"], number))
+
+    return await _run_once(key, operation)
+
+
+async def _queue_card_loads(sale_id: int, priced: Sequence[PricedLine]) -> None:
+    line_ids = await _line_ids(sale_id)
+    loads = [  # one load per unit: two day passes are two products on the card
+        CardLoad(sale_line=line_ids[index], card_serial=p.card_serial or "",
+                 product_code=p.product["code"],
+                 value_cents=p.unit_cents if p.product["kind"] == STORED_VALUE else 0,
+                 valid_from=p.valid_from, valid_to=p.valid_to, status="pending")
+        for index, p in enumerate(priced, start=1) if p.loads_card
+        for _unit in range(p.line.quantity)
+    ]
+    if loads:
+        await CardLoad.insert(*loads)
+
+
+async def _line_ids(sale_id: int) -> dict[int, int]:
+    rows = await SaleLine.select(SaleLine.id, SaleLine.line_no).where(SaleLine.sale == sale_id)
+    return {int(r["line_no"]): int(r["id"]) for r in rows}
+
+
+async def _queue_receipt(terminal_id: int, sale_id: int, actor: Principal) -> None:
+    await PrintJob.insert(PrintJob(terminal=terminal_id, sale=sale_id, duplicate=False,
+                                   status="queued", created_at=_now(), requested_by=actor.id))
+
+
+# ---------------------------------------------------------------- reading sales
+
+
+def _sale_columns() -> list[Any]:
+    return [
+        *Sale.all_columns(),
+        Sale.terminal.code.as_alias("terminal_code"),
+        Sale.terminal.name.as_alias("terminal_name"),
+        Sale.location.code.as_alias("location_code"),
+        Sale.location.name.as_alias("location_name"),
+        Sale.location.section.as_alias("section_id"),
+        Sale.clerk.full_name.as_alias("clerk_name"),
+        Sale.clerk.username.as_alias("clerk_username"),
+        Sale.override_by.full_name.as_alias("override_name"),
+    ]
+
+
+def _shape_sale(row: dict[str, Any]) -> dict[str, Any]:
+    row["receipt_code"] = receipt_code(row["location_code"], row["terminal_code"],
+                                       row["receipt_number"])
+    row["scan_code"] = scan_code(row["terminal_code"], row["receipt_number"])
+    row["kind_label"] = KIND_LABELS.get(row["kind"], row["kind"])
+    return row
+
+
+async def get_sale(sale_id: int) -> dict[str, Any]:
+    """The sale with `lines`, `tenders` and `returns` (its voids and refunds)."""
+    row = await Sale.select(*_sale_columns()).where(Sale.id == sale_id).first()
+    if row is None:
+        raise NotFound("No such sale.")
+    sale = _shape_sale(row)
+    sale["lines"] = await SaleLine.select(
+        *SaleLine.all_columns(), SaleLine.product.code.as_alias("product_code"),
+        SaleLine.product.kind.as_alias("product_kind"),
+    ).where(SaleLine.sale == sale_id).order_by(SaleLine.line_no)
+    sale["tenders"] = await Tender.select().where(Tender.sale == sale_id).order_by(Tender.id)
+    sale["returns"] = [
+        _shape_sale(r) for r in await Sale.select(*_sale_columns()).where(
+            Sale.original == sale_id).order_by(Sale.id)
+    ]
+    return sale
+
+
+@dataclass(frozen=True)
+class Refundable:
+    """What of a sale may still be given back: per line and per tender kind."""
+
+    sale: dict[str, Any]
+    lines: list[dict[str, Any]]  # each with refundable_quantity
+    by_kind: dict[str, int] = field(default_factory=dict)
+    voidable: bool = False
+
+
+async def refundable(sale_id: int) -> Refundable:
+    sale = await get_sale(sale_id)
+    returned_qty, returned_by_kind = await _returned_so_far(sale_id)
+    lines = []
+    for line in sale["lines"]:
+        line["refundable_quantity"] = int(line["quantity"]) - returned_qty.get(int(line["id"]), 0)
+        lines.append(line)
+    paid: dict[str, int] = {}
+    for tender in sale["tenders"]:
+        paid[tender["kind"]] = paid.get(tender["kind"], 0) + int(tender["amount_cents"])
+    by_kind = {kind: amount - returned_by_kind.get(kind, 0) for kind, amount in paid.items()}
+    return Refundable(sale, lines, by_kind, voidable=sale["kind"] == SALE and not sale["returns"])
+
+
+async def _returned_so_far(sale_id: int) -> tuple[dict[int, int], dict[str, int]]:
+    returns = await Sale.select(Sale.id).where(Sale.original == sale_id)
+    ids = [int(r["id"]) for r in returns]
+    if not ids:
+        return {}, {}
+    qty: dict[int, int] = {}
+    for line in await SaleLine.select(SaleLine.original_line, SaleLine.quantity).where(
+        SaleLine.sale.is_in(ids)
+    ):
+        key = int(line["original_line"])
+        qty[key] = qty.get(key, 0) - int(line["quantity"])
+    by_kind: dict[str, int] = {}
+    for tender in await Tender.select(Tender.kind, Tender.amount_cents).where(
+        Tender.sale.is_in(ids)
+    ):
+        by_kind[tender["kind"]] = by_kind.get(tender["kind"], 0) - int(tender["amount_cents"])
+    return qty, by_kind
+
+
+async def find_sale_by_receipt(
+    receipt_number: int, *, terminal_id: int | None = None, location_id: int | None = None
+) -> dict[str, Any] | None:
+    """The sale with that receipt number at a terminal, or at a location (one match only)."""
+    if terminal_id is None and location_id is None:
+        raise ValueError("give terminal_id or location_id")
+    query = Sale.select(Sale.id).where(Sale.receipt_number == receipt_number)
+    if terminal_id is not None:
+        query = query.where(Sale.terminal == terminal_id)
+    if location_id is not None:
+        query = query.where(Sale.location == location_id)
+    rows = await query
+    if not rows:
+        return None
+    if len(rows) > 1:
+        raise ValidationFailed(
+            f"Several counters issued receipt {receipt_number}: scan the receipt's barcode "
+            "or enter the full receipt number (like CENTRAL-K1-000123)."
+        )
+    return await get_sale(int(rows[0]["id"]))
+
+
+async def find_sale_by_code(
+    code: str, *, terminal_id: int | None = None, location_id: int | None = None
+) -> dict[str, Any] | None:
+    """A sale from a scanned code ('R-K1-123'), a printed number ('CENTRAL-K1-000123'), or a
+    bare number at `terminal_id` / `location_id`."""
+    parsed = parse_receipt_code(code)
+    if parsed is None:
+        return None
+    if parsed.terminal_code is None and parsed.prefix is None:
+        if terminal_id is None and location_id is None:
+            return None
+        return await find_sale_by_receipt(parsed.number, terminal_id=terminal_id,
+                                          location_id=location_id)
+    rows = await Sale.select(*_sale_columns()).where(Sale.receipt_number == parsed.number)
+    for row in rows:
+        if parsed.terminal_code is not None and row["terminal_code"] == parsed.terminal_code:
+            return await get_sale(int(row["id"]))
+        if parsed.prefix is not None and parsed.prefix == (
+            f"{row['location_code']}-{row['terminal_code']}".upper()
+        ):
+            return await get_sale(int(row["id"]))
+    return None
+
+
+async def recent_sales(terminal_id: int, *, limit: int = 20) -> list[dict[str, Any]]:
+    rows = await Sale.select(*_sale_columns()).where(Sale.terminal == terminal_id).order_by(
+        Sale.id, ascending=False).limit(limit)
+    return [_shape_sale(r) for r in rows]
+
+
+# ---------------------------------------------------------------- voids and refunds
+
+
+@dataclass(frozen=True)
+class _ReturnLine:
+    original: dict[str, Any]
+    quantity: int
+
+    @property
+    def amount_cents(self) -> int:
+        return int(self.original["unit_cents"]) * self.quantity
+
+
+async def _lock_sale(sale_id: int) -> None:
+    """Serialise returns of one sale (PostgreSQL row lock; SQLite's write lock already does)."""
+    if not is_sqlite():
+        await Sale.raw("SELECT id FROM sale WHERE id = {} FOR UPDATE", sale_id)
+
+
+async def _original_for_return(sale_id: int) -> Refundable:
+    await _lock_sale(sale_id)
+    state = await refundable(sale_id)
+    if state.sale["kind"] != SALE:
+        raise ValidationFailed("Only a sale can be voided or refunded, not a "
+                               f"{state.sale['kind_label'].lower()}.")
+    if any(r["kind"] == VOID for r in state.sale["returns"]):
+        raise AlreadyReversed(f"Sale {state.sale['receipt_code']} has been voided already.")
+    return state
+
+
+async def void_sale(
+    actor: Principal,
+    *,
+    terminal_id: int,
+    sale_id: int,
+    reason_code: str,
+    idempotency_key: str,
+    card_refunds: Sequence[str] = (),
+    override: Principal | None = None,
+) -> SaleResult:
+    """Void a whole sale of the current open shift at its own terminal.
+
+    Cash, checks and account charges go back as they came; each card payment needs a card
+    refund approved at the terminal for the same amount (`card_refunds`: their references).
+    Above the override threshold a lead or supervisor (not the clerk) signs it off.
+    """
+    key = check_idempotency_key(idempotency_key)
+    reason = check_reason(reason_code, VOID_REASONS)
+
+    async def operation() -> SaleResult:
+        shift = await require_open_shift(actor, terminal_id)
+        state = await _original_for_return(sale_id)
+        sale = state.sale
+        if int(sale["terminal"]) != terminal_id or int(sale["shift"]) != int(shift["id"]):
+            raise ValidationFailed("Only a sale of this drawer's open shift can be voided; "
+                                   "use a refund for an earlier sale.")
+        if sale["returns"]:
+            raise AlreadyReversed(f"Sale {sale['receipt_code']} has been partly refunded; "
+                                  "refund the rest instead of voiding it.")
+        signed_off = check_override(OverrideAction.VOID, clerk=actor, override=override,
+                                    section_id=int(sale["section_id"]),
+                                    amount_cents=int(sale["total_cents"]))
+        tenders = await _void_tenders(sale["tenders"], list(card_refunds))
+        return_lines = [_ReturnLine(line, int(line["quantity"])) for line in sale["lines"]]
+        settlement = settle_refund_tenders(int(sale["total_cents"]), tenders, state.by_kind)
+        return await _record_return(
+            actor, kind=VOID, key=key, shift=shift, terminal_id=terminal_id, original=sale,
+            lines=return_lines, settlement=settlement, reason=reason, override=signed_off,
+            card_balance_cents=None,
+        )
+
+    return await _run_once(key, operation)
+
+
+async def _void_tenders(original_tenders: Sequence[Mapping[str, Any]],
+                        card_refunds: list[str]) -> list[TenderInput]:
+    """The original tenders, back the way they came; each card payment by a card refund."""
+    card_count = sum(1 for t in original_tenders if t["kind"] == CARD)
+    if len(card_refunds) != card_count:
+        raise ValidationFailed(
+            "Refund each card payment on the payment terminal first "
+            f"({card_count} card payment(s) on this sale)."
+        )
+    result = [
+        TenderInput(kind=t["kind"], amount_cents=int(t["amount_cents"]),
+                    check_number=t["check_number"], account_ref=t["account_ref"])
+        for t in original_tenders if t["kind"] != CARD
+    ]
+    for reference in card_refunds:
+        attempt = await cards.get_attempt(reference)
+        result.append(TenderInput(kind=CARD, amount_cents=int(attempt["amount_cents"]),
+                                  payment_reference=reference))
+    return result
+
+
+async def refund_sale(
+    actor: Principal,
+    *,
+    terminal_id: int,
+    original_sale_id: int,
+    line_quantities: Mapping[int, int],
+    reason_code: str,
+    idempotency_key: str,
+    refund_tenders: Sequence[TenderInput],
+    card_balance_cents: int | None = None,
+    override: Principal | None = None,
+) -> SaleResult:
+    """Refund some lines (by SaleLine id → quantity) of an earlier sale, at this terminal.
+
+    Money goes back to the original tenders (card via a card refund approved at this terminal;
+    cash from this drawer), never more per tender kind than was paid that way, and never more
+    of a line than was sold (earlier refunds count). Value already written onto a fare card is
+    taken off it: a CardLoad with negative value (pending) that the kiosk writes; the card's
+    balance (`card_balance_cents`, read by the kiosk) must cover it. Above the override threshold
+    a supervisor (not the clerk) signs it off.
+    """
+    key = check_idempotency_key(idempotency_key)
+    reason = check_reason(reason_code, REFUND_REASONS)
+    if not line_quantities:
+        raise ValidationFailed("Choose what is being refunded.")
+    for quantity in line_quantities.values():
+        validate_quantity(quantity)
+
+    async def operation() -> SaleResult:
+        shift = await require_open_shift(actor, terminal_id)
+        state = await _original_for_return(original_sale_id)
+        sale = state.sale
+        if not actor.in_section(int(sale["section_id"])):
+            raise Forbidden("That sale was made at a location outside your sections.")
+        by_id = {int(line["id"]): line for line in state.lines}
+        return_lines = []
+        for line_id, quantity in line_quantities.items():
+            line = by_id.get(int(line_id))
+            if line is None:
+                raise ValidationFailed("That line is not part of this sale.")
+            if quantity > line["refundable_quantity"]:
+                raise ValidationFailed(
+                    f"{line['description']}: {line['refundable_quantity']} of "
+                    f"{line['quantity']} can still be refunded, not {quantity}.",
+                    field_errors={f"line_{line_id}": "More than was sold."},
+                )
+            return_lines.append(_ReturnLine(line, quantity))
+        amount = sum(r.amount_cents for r in return_lines)
+        signed_off = check_override(OverrideAction.REFUND, clerk=actor, override=override,
+                                    section_id=int(sale["section_id"]), amount_cents=amount)
+        settlement = settle_refund_tenders(amount, refund_tenders, state.by_kind)
+        return await _record_return(
+            actor, kind=REFUND, key=key, shift=shift, terminal_id=terminal_id, original=sale,
+            lines=return_lines, settlement=settlement, reason=reason, override=signed_off,
+            card_balance_cents=card_balance_cents,
+        )
+
+    return await _run_once(key, operation)
+
+
+async def _record_return(
+    actor: Principal,
+    *,
+    kind: str,
+    key: str,
+    shift: dict[str, Any],
+    terminal_id: int,
+    original: dict[str, Any],
+    lines: Sequence[_ReturnLine],
+    settlement: Settlement,
+    reason: str,
+    override: Principal | None,
+    card_balance_cents: int | None,
+) -> SaleResult:
+    terminal = await _terminal_info(terminal_id)
+    number = await _take_receipt_number(terminal_id, key)
+    attempts = await _check_card_tenders(settlement.tenders, terminal_id=terminal_id, kind=REFUND)
+    loads = await _loads_to_take_back(lines, card_balance_cents)
+    amount = sum(r.amount_cents for r in lines)
+    sale_id = await reserve_sale_id()
+    code = receipt_code(terminal["location_code"], terminal["code"], number)
+    line_amounts = [
+        LineAmount(int(r.original["product"]), r.original["product_kind"],
+                   r.original["fare_category"], r.amount_cents)
+        for r in lines
+    ]
+    legs = checked_legs(sale_legs(line_amounts, _tender_amounts(settlement.tenders, attempts),
+                                  sign=-1))
+    txn_id = None
+    if legs:
+        txn_id = await ledger.post(
+            kind=kind, actor=actor, location_id=int(shift["location"]),
+            business_date=shift["business_date"], legs=legs, shift_id=int(shift["id"]),
+            terminal_id=terminal_id, clerk_id=actor.id, source_type="sale",
+            source_id=str(sale_id), memo=f"{KIND_LABELS[kind]} {code} of {original['receipt_code']}",
+        )
+    await Sale.insert(Sale(
+        id=sale_id, kind=kind, terminal=terminal_id, shift=shift["id"], location=shift["location"],
+        clerk=actor.id, business_date=shift["business_date"], receipt_number=number,
+        idempotency_key=key, total_cents=-amount, change_cents=0,
+        card_serial=original["card_serial"], original=original["id"], reason_code=reason,
+        override_by=override.id if override else None, journal_txn_id=txn_id, created_at=_now(),
+    ))
+    await SaleLine.insert(*[
+        SaleLine(sale=sale_id, line_no=index, product=r.original["product"],
+                 description=r.original["description"], quantity=-r.quantity,
+                 unit_cents=r.original["unit_cents"], amount_cents=-r.amount_cents,
+                 fare_category=r.original["fare_category"], card_serial=r.original["card_serial"],
+                 valid_from=r.original["valid_from"], valid_to=r.original["valid_to"],
+                 original_line=r.original["id"])
+        for index, r in enumerate(lines, start=1)
+    ])
+    if settlement.tenders:
+        await Tender.insert(*[_tender_row(sale_id, t, attempts, -1) for t in settlement.tenders])
+    await _claim_attempts(list(attempts), sale_id)
+    await _take_back_loads(sale_id, loads)
+    await _queue_receipt(terminal_id, sale_id, actor)
+    await record(actor, f"sale.{kind}", "sale", sale_id, {
+        "receipt": code, "original": original["receipt_code"], "amount_cents": amount,
+        "reason": reason, "tenders": settlement.by_kind,
+        "lines": [[r.original["product_code"], r.quantity, r.amount_cents] for r in lines],
+        "override": override.username if override else None,
+        "override_id": override.id if override else None,
+    })
+    return SaleResult(sale_id, number, code, -amount, 0, True, kind,
+                      scan_code(terminal["code"], number))
+
+
+@dataclass(frozen=True)
+class _LoadBack:
+    line_no: int
+    original_load: dict[str, Any]
+    written: bool
+
+
+async def _loads_to_take_back(lines: Sequence[_ReturnLine],
+                              card_balance_cents: int | None) -> list[_LoadBack]:
+    """Card loads of the returned units: unwritten ones are cancelled, written ones taken off."""
+    result: list[_LoadBack] = []
+    value_to_remove = 0
+    for index, r in enumerate(lines, start=1):
+        loads = await CardLoad.select().where(CardLoad.sale_line == r.original["id"]).order_by(
+            CardLoad.id)
+        if not loads:
+            continue
+        earlier_returns = await SaleLine.select(SaleLine.id).where(
+            SaleLine.original_line == r.original["id"])
+        taken_back = await CardLoad.count().where(
+            CardLoad.sale_line.is_in([int(x["id"]) for x in earlier_returns] or [-1]))
+        unwritten = [ld for ld in loads if ld["status"] in ("pending", "failed")]
+        written = [ld for ld in loads if ld["status"] == "written"][taken_back:]
+        chosen = [(ld, False) for ld in unwritten] + [(ld, True) for ld in written]
+        for load, was_written in chosen[:r.quantity]:
+            result.append(_LoadBack(index, load, was_written))
+            if was_written:
+                value_to_remove += int(load["value_cents"])
+    if value_to_remove:
+        if card_balance_cents is None:
+            raise ValidationFailed("Read the customer's fare card: the refunded value is taken "
+                                   "off it.")
+        if card_balance_cents < value_to_remove:
+            raise SaleRefused(
+                f"The card holds {card_balance_cents} cents; {value_to_remove} cents of stored "
+                "value cannot be taken off it. Refund only what is still on the card."
+            )
+    return result
+
+
+async def _take_back_loads(sale_id: int, loads: Sequence[_LoadBack]) -> None:
+    if not loads:
+        return
+    line_ids = await _line_ids(sale_id)
+    for item in loads:
+        load = item.original_load
+        if item.written:
+            await CardLoad.insert(CardLoad(
+                sale_line=line_ids[item.line_no], card_serial=load["card_serial"],
+                product_code=load["product_code"], value_cents=-int(load["value_cents"]),
+                valid_from=load["valid_from"], valid_to=load["valid_to"], status="pending",
+            ))
+        else:  # never reached the card: nothing to take off it
+            await CardLoad.update({CardLoad.status: "refunded"}).where(CardLoad.id == load["id"])
