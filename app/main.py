@@ -19,7 +19,7 @@ from app.routes import ROUTE_HANDLERS
 from app.settings import Settings, get_settings
 from app.web.errors import EXCEPTION_HANDLERS
 from app.web.headers import security_headers
-from app.web.session_middleware import session_middleware
+from app.web.session_middleware import identify_for_error_page, session_middleware
 
 APP_DIR = Path(__file__).resolve().parent
 
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         before_send=[security_headers],
         after_response=_clear_shown_flash,
+        after_exception=[identify_for_error_page],
         on_startup=[db.start_pool],
         on_shutdown=[db.close_pool],
         request_max_body_size=settings.max_body_bytes,

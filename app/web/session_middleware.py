@@ -26,6 +26,19 @@ def _cookie(scope: Scope, name: str) -> str:
 ANONYMOUS_PREFIXES = ("/static/", "/healthz")
 
 
+async def identify_for_error_page(_: Exception, scope: Scope) -> None:
+    """Errors raised before routing (404, 405) bypass the middleware; the error page still needs to
+    know who is signed in to show their navigation."""
+    if scope.get("type") != "http" or "user" in scope or scope["path"].startswith(ANONYMOUS_PREFIXES):
+        return
+    try:
+        active = await load_session(_cookie(scope, COOKIE_NAME), client_origin(scope))
+    except Exception:  # the error page must render even when the database is down
+        active = None
+    scope["user"] = active.principal if active else None
+    scope["auth"] = active
+
+
 def session_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(ANONYMOUS_PREFIXES):
