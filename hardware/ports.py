@@ -53,6 +53,8 @@ class SocketPort:
         try:
             self.sock.settimeout(2.0)
             self.sock.sendall(data)
+        except TimeoutError as exc:
+            raise serial.SerialTimeoutException("write timed out") from exc
         except OSError as exc:
             raise serial.SerialException(str(exc)) from exc
         return len(data)

@@ -1,0 +1,113 @@
+"""Fare card reader simulator: the reader side of protocols/fare-card-reader.md.
+
+Writes are atomic (like a transit card's commit/abort) and idempotent on the transaction id.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+
+from hardware.cardreader import STORED_VALUE, CardProduct, FareCard
+from hardware.framing import Link, decode_message, encode_message
+from hardware.sim.framed import FramedSimulator
+
+DEFAULT_CAP_CENTS = 40000
+
+
+@dataclass
+class SimCard:
+    serial: str = "04A1B2C3D4E5F6"
+    card_type: str = "SMART"
+    fare_category: str = "ADULT"
+    status: str = "active"
+    stored_value_cents: int = 1250
+    products: list[CardProduct] = field(default_factory=list)
+    last_txn_id: str | None = None
+    applied: set[str] = field(default_factory=set)
+
+    def record(self) -> FareCard:
+        return FareCard(self.serial, self.card_type, self.fare_category, self.stored_value_cents, self.status,
+                        list(self.products), self.last_txn_id)
+
+
+class CardReaderSimulator(FramedSimulator):
+    """Modes: ``normal``, ``no_card``, ``remove_during_write`` (the card leaves the field
+    mid-write: nothing is written, the card is gone until presented again), ``blocked``,
+    ``cap`` (a low stored-value cap), ``slow``, ``timeout``, plus the link faults
+    (``lose_reply`` and ``disconnect`` write first, then lose or cut the reply)."""
+
+    modes = ("no_card", "remove_during_write", "blocked", "slow", "timeout", *FramedSimulator.modes)
+
+    def __init__(self, mode: str | None = None, *, cap_cents: int = DEFAULT_CAP_CENTS, slow_seconds: float = 1.0,
+                 ack_timeout: float = 0.3) -> None:
+        self.card: SimCard | None = SimCard()
+        self.cap_cents = cap_cents
+        self.slow_seconds = slow_seconds
+        self.writes: list[tuple[str, str, int]] = []  # (txn_id, product, value) actually applied
+        super().__init__(mode, ack_timeout=ack_timeout)
+
+    def control(self, mode: str) -> None:
+        super().control(mode)
+        if mode == "no_card":
+            self.card = None
+        elif self.card is None and mode != "remove_during_write":
+            self.card = SimCard()
+        if mode == "blocked" and self.card:
+            self.card.status = "blocked"
+
+    def present(self, card: SimCard | None = None) -> SimCard:
+        with self.lock:
+            self.card = card or SimCard()
+            return self.card
+
+    def remove(self) -> None:
+        with self.lock:
+            self.card = None
+
+    def handle(self, link: Link, payload: bytes) -> None:
+        fields = decode_message(payload)
+        if self.mode == "timeout":
+            return
+        if self.mode == "slow":
+            time.sleep(self.slow_seconds)
+        if fields[0] == "READ":
+            self._reply_card(link)
+        elif fields[0] == "WRITE" and len(fields) == 6 and fields[5].isdigit():
+            self._write(link, fields[1], fields[2], fields[3], fields[4], int(fields[5]))
+        else:
+            self.send(link, encode_message("ERROR", "BAD_REQUEST", "unknown request"))
+
+    def _reply_card(self, link: Link) -> None:
+        if self.card is None:
+            self.send(link, encode_message("ERROR", "NO_CARD", "no card in the field"))
+            return
+        self.send(link, encode_message(*self.card.record().encode_fields()))
+
+    def _write(self, link: Link, txn_id: str, code: str, start: str, end: str, value: int) -> None:
+        card = self.card
+        if card is None:
+            self.send(link, encode_message("ERROR", "NO_CARD", "no card in the field"))
+            return
+        if txn_id in card.applied:
+            self.send(link, encode_message("WRITTEN", txn_id), final=True)
+            return
+        if card.status != "active":
+            self.send(link, encode_message("ERROR", "CARD_BLOCKED", f"card is {card.status}"))
+            return
+        if code == STORED_VALUE and card.stored_value_cents + value > self.cap_cents:
+            self.send(link, encode_message("ERROR", "CAP_EXCEEDED", f"cap is {self.cap_cents}"))
+            return
+        if self.mode == "remove_during_write":
+            self.card = None  # torn write aborted by the card: nothing changed
+            self.send(link, encode_message("ERROR", "CARD_REMOVED", "card left the field during write"))
+            return
+        updated = replace(card, applied={*card.applied, txn_id}, last_txn_id=txn_id)
+        if code == STORED_VALUE:
+            updated.stored_value_cents += value
+        else:
+            product = CardProduct.decode(";".join((code, start, end)))
+            updated.products = [*(p for p in card.products if p.code != code), product]
+        self.card = updated
+        self.writes.append((txn_id, code, value))
+        self.send(link, encode_message("WRITTEN", txn_id), final=True)
