@@ -118,10 +118,10 @@ async def prepare(actor: Principal, location_id: int, business_date: date,
     rules.require_can_work(actor)
     await scope.location(actor, location_id)
     errors: dict[str, str] = {}
-    bag = form.bag_number.strip()
+    bag = form.bag_number.strip().upper()
     if not BAG_RE.match(bag):
         errors["bag_number"] = "Enter the bag number printed on the bag (letters, digits, dashes)."
-    elif await Deposit.exists().where(Deposit.bag_number.ilike(bag)):
+    elif await Deposit.exists().where(Deposit.bag_number == bag):
         errors["bag_number"] = "Another deposit already uses this bag number."
     async with write_transaction():
         if await ledger.is_day_locked(location_id, business_date):

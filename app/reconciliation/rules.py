@@ -203,8 +203,10 @@ def end_of_day(business_date: date, tz: ZoneInfo) -> datetime:
 
 
 def deposit_due_at(business_date: date, last_count_at: datetime | None, tz: ZoneInfo) -> datetime:
-    """A day's deposit is due 24 hours after its last drawer count (or after the day ended)."""
-    start = last_count_at or end_of_day(business_date, tz)
+    """A day's deposit is due 24 hours after its last drawer count, and at the latest 24 hours
+    after the business day ended (a late count does not buy more time)."""
+    closed = end_of_day(business_date, tz)
+    start = min(last_count_at, closed) if last_count_at else closed
     return start + timedelta(hours=DEPOSIT_DUE_HOURS)
 
 
