@@ -50,6 +50,7 @@ class HardwareError(Exception):
     def __init__(self, code: str, message: str) -> None:
         if code not in CODES:
             raise ValueError(f"unknown hardware error code {code!r}")
+        message = " ".join(message.split())  # driver texts can span lines
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
