@@ -9,6 +9,7 @@ from typing import Any
 
 from app.audit.tables import AuditEvent
 from app.auth.principal import SYSTEM, Principal
+from app.settings import get_settings
 
 
 def _summary_text(summary: dict[str, Any] | str) -> str:
@@ -59,11 +60,13 @@ def _query(select: Any, f: AuditFilter) -> Any:
         select = select.where(AuditEvent.object_id == f.object_id)
     if f.action:
         select = select.where(AuditEvent.action == f.action)
+    # Dates are the agency's calendar days (as the page shows times), not UTC days.
+    tz = get_settings().tz
     if f.date_from:
-        start = datetime.combine(f.date_from, time.min, tzinfo=UTC)
+        start = datetime.combine(f.date_from, time.min, tzinfo=tz).astimezone(UTC)
         select = select.where(AuditEvent.at >= start)
     if f.date_to:
-        end = datetime.combine(f.date_to + timedelta(days=1), time.min, tzinfo=UTC)
+        end = datetime.combine(f.date_to + timedelta(days=1), time.min, tzinfo=tz).astimezone(UTC)
         select = select.where(AuditEvent.at < end)
     return select
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from litestar import Request, Response, get
@@ -11,6 +9,7 @@ from litestar.response import Template
 
 from app.audit import services as audit
 from app.auth.roles import Role
+from app.csv_export import to_csv
 from app.web.guards import requires
 from app.web.render import page
 
@@ -62,15 +61,12 @@ async def audit_log(request: Request, page_number: int = 1) -> Template:
 @get("/audit.csv", name="audit.csv", guards=READERS)
 async def audit_csv(request: Request) -> Response[str]:
     f, _ = _filter(request)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
+    rows: list[dict[str, object]] = []
     offset = 0
     while batch := await audit.search(f, limit=1000, offset=offset):
-        for row in batch:
-            writer.writerow({**row, "at": row["at"].isoformat()})
+        rows.extend({**row, "at": row["at"].isoformat()} for row in batch)
         offset += len(batch)
-    return Response(buffer.getvalue(), media_type="text/csv", headers={
+    return Response(to_csv(CSV_COLUMNS, rows), media_type="text/csv", headers={
         "Content-Disposition": f'attachment; filename="audit-{date.today().isoformat()}.csv"',
     })
 
