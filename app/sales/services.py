@@ -557,7 +557,9 @@ async def find_sale_by_code(
                                           location_id=location_id)
     rows = await Sale.select(*_sale_columns()).where(Sale.receipt_number == parsed.number)
     for row in rows:
-        if parsed.terminal_code is not None and row["terminal_code"] == parsed.terminal_code:
+        if parsed.terminal_code is not None and (
+            row["terminal_code"].upper() == parsed.terminal_code
+        ):
             return await get_sale(int(row["id"]))
         if parsed.prefix is not None and parsed.prefix == (
             f"{row['location_code']}-{row['terminal_code']}".upper()

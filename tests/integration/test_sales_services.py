@@ -32,8 +32,8 @@ from app.terminals.tables import ReceiptCounter
 from tests.integration.test_drawers_support import FLOAT_CENTS
 from tests.integration.test_sales_support import (
     CARD_FEE_CENTS,
-    SCRIP_CENTS,
     PASS_CENTS,
+    SCRIP_CENTS,
     TICKET_BOOK_CENTS,
     Shop,
     card,
@@ -42,6 +42,7 @@ from tests.integration.test_sales_support import (
     key,
     line,
     make_shop,
+    new_product,
     pass_line,
     shift_balance,
     shift_net,
@@ -327,9 +328,10 @@ async def test_every_sale_queues_one_receipt_and_no_float_anywhere(shop: Shop) -
 
 
 async def test_a_price_change_applies_from_its_moment(shop: Shop) -> None:
-    await catalog.schedule_price(shop.admin, shop.scrip, 650)
+    product = await new_product(shop, "taxi_scrip", 600)
+    await catalog.schedule_price(shop.admin, product, 650)
     result = await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id,
-                                       idempotency_key=key(), lines=[line(shop.scrip)],
+                                       idempotency_key=key(), lines=[line(product)],
                                        tenders=[cash(650)])
     assert result.total_cents == 650
 

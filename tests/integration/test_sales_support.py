@@ -12,16 +12,17 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Sum
 
-from app.auth.principal import Principal
+from app.auth.principal import SYSTEM, Principal
 from app.auth.roles import Role
 from app.catalog import rules
 from app.catalog import services as catalog
 from app.formatting import business_date
 from app.ledger.tables import Posting
+from app.org.services import LocationForm, save_location
 from app.sales import cards
 from app.sales.cart import CartLine, TenderInput
-from tests.fixtures import make_user, unique
-from tests.integration.test_drawers_support import FLOAT_CENTS, Counter, make_counter, open_counter
+from tests.fixtures import Org, make_org, make_user, unique
+from tests.integration.test_drawers_support import FLOAT_CENTS, Counter, make_terminal, open_counter
 
 SCRIP_CENTS = 500
 DAY_PASS_CENTS = 600
@@ -78,28 +79,74 @@ async def _product(admin: Principal, kind: str, price: int | None, **fields: Any
     return product_id
 
 
-async def make_shop(*, open_shift: bool = True) -> Shop:
+@dataclass
+class _Pool:
+    """Staff and catalog shared by shops of one section (password hashing is slow)."""
+
+    section_id: int
+    admin: Principal
+    lead: Principal
+    supervisor: Principal
+    products: dict[str, int]
+    senior_code: str
+
+
+_POOLS: list[_Pool] = []
+
+
+async def _pool(fresh: bool) -> _Pool:
+    if _POOLS and not fresh:
+        return _POOLS[0]
     admin = await make_user(Role.ADMINISTRATOR)
-    counter = await make_counter()
+    org = await make_org()
+    sections = (org.section_id,)
     senior = unique("sen").lower()[:20]
     senior_id = await catalog.save_category(admin, catalog.CategoryForm(senior, f"Senior {senior}",
                                                                          reduced=True))
-    shop = Shop(
-        counter=counter,
-        shift_id=await open_counter(counter) if open_shift else 0,
-        admin=admin,
-        scrip=await _product(admin, rules.TAXI_SCRIP, SCRIP_CENTS),
-        day_pass=await _product(admin, rules.DAY_PASS, DAY_PASS_CENTS),
-        ticket_book=await _product(admin, rules.TICKET_BOOK, TICKET_BOOK_CENTS),
-        card_fee=await _product(admin, rules.CARD_FEE, CARD_FEE_CENTS),
-        adult_pass=await _product(admin, rules.MONTHLY_PASS, PASS_CENTS),
-        senior_pass=await _product(admin, rules.MONTHLY_PASS, SENIOR_PASS_CENTS,
-                                   fare_category_id=senior_id),
-        stored_value=await _product(admin, rules.STORED_VALUE, None, min_cents=500,
-                                    max_cents=30_000, balance_cap_cents=40_000),
+    pool = _Pool(
+        section_id=org.section_id, admin=admin,
+        lead=await make_user(Role.LEAD, sections),
+        supervisor=await make_user(Role.SUPERVISOR, sections),
+        products={
+            "scrip": await _product(admin, rules.TAXI_SCRIP, SCRIP_CENTS),
+            "day_pass": await _product(admin, rules.DAY_PASS, DAY_PASS_CENTS),
+            "ticket_book": await _product(admin, rules.TICKET_BOOK, TICKET_BOOK_CENTS),
+            "card_fee": await _product(admin, rules.CARD_FEE, CARD_FEE_CENTS),
+            "adult_pass": await _product(admin, rules.MONTHLY_PASS, PASS_CENTS),
+            "senior_pass": await _product(admin, rules.MONTHLY_PASS, SENIOR_PASS_CENTS,
+                                          fare_category_id=senior_id),
+            "stored_value": await _product(admin, rules.STORED_VALUE, None, min_cents=500,
+                                           max_cents=30_000, balance_cap_cents=40_000),
+        },
         senior_code=senior,
     )
-    return shop
+    if not _POOLS:
+        _POOLS.append(pool)
+    return pool
+
+
+async def make_shop(*, open_shift: bool = True, own_section: bool = False) -> Shop:
+    """A new location and terminal with a new clerk (open shift); staff and catalog shared
+    unless `own_section`."""
+    pool = await _pool(own_section)
+    code = unique("L").upper()[:20]
+    location_id = await save_location(SYSTEM, LocationForm(code, f"Location {code}",
+                                                           pool.section_id, "1 Main St", "9–5"))
+    org = Org(pool.section_id, location_id, code)
+    counter = Counter(org=org, terminal_id=await make_terminal(location_id),
+                      clerk=await make_user(Role.CLERK, (pool.section_id,)),
+                      lead=pool.lead, supervisor=pool.supervisor)
+    return Shop(
+        counter=counter,
+        shift_id=await open_counter(counter) if open_shift else 0,
+        admin=pool.admin,
+        senior_code=pool.senior_code,
+        **pool.products,
+    )
+
+
+async def new_product(shop: Shop, kind: str, price: int | None, **fields: Any) -> int:
+    return await _product(shop.admin, kind, price, **fields)
 
 
 def key() -> str:
