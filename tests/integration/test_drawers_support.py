@@ -7,17 +7,42 @@ the row directly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from functools import lru_cache
 
+from app.auth.passwords import hash_secret
 from app.auth.principal import Principal
 from app.auth.roles import Role
+from app.auth.tables import User, UserSection
 from app.drawers import services as drawers
 from app.terminals.tables import Terminal
-from tests.fixtures import Org, make_org, make_user, unique
+from tests.fixtures import PASSWORD, PIN, Org, make_org, unique
 
 #: A float of $150.00: 5 × $20, 4 × $10, 2 × $5.
 FLOAT = {2000: 5, 1000: 4, 500: 2}
 FLOAT_CENTS = 15_000
+
+
+@lru_cache(maxsize=1)
+def _hashes() -> tuple[str, str]:
+    return hash_secret(PASSWORD), hash_secret(PIN)
+
+
+async def quick_user(role: Role, sections: tuple[int, ...]) -> Principal:
+    """A user like tests.fixtures.make_user (same password and PIN), without hashing each time:
+    the drawer tests need many staff, and argon2 takes most of a second per secret."""
+    password_hash, pin_hash = _hashes()
+    username = unique(role.value[:4])
+    now = datetime.now(UTC)
+    user = User(username=username, full_name=f"Test {role.value.title()} {username}",
+                role=role.value, password_hash=password_hash, pin_hash=pin_hash,
+                created_at=now, password_changed_at=now)
+    await user.save()
+    for section_id in sections:
+        await UserSection(user=user.id, section=section_id).save()
+    return Principal(id=int(user.id), username=username,
+                     full_name=f"Test {role.value.title()} {username}", role=role,
+                     section_ids=tuple(sorted(sections)), origin="127.0.0.1")
 
 
 async def make_terminal(location_id: int, *, active: bool = True) -> int:
@@ -48,9 +73,9 @@ async def make_counter() -> Counter:
     return Counter(
         org=org,
         terminal_id=await make_terminal(org.location_id),
-        clerk=await make_user(Role.CLERK, sections),
-        lead=await make_user(Role.LEAD, sections),
-        supervisor=await make_user(Role.SUPERVISOR, sections),
+        clerk=await quick_user(Role.CLERK, sections),
+        lead=await quick_user(Role.LEAD, sections),
+        supervisor=await quick_user(Role.SUPERVISOR, sections),
     )
 
 

@@ -26,7 +26,8 @@ from app.ledger.accounts import (
 from app.ledger.errors import AlreadyReversed, DayLocked, LedgerError
 from app.ledger.services import Leg
 from app.ledger.tables import Account, JournalTransaction, Posting
-from tests.fixtures import Org, make_org, make_user
+from tests.fixtures import Org, make_org
+from tests.integration.test_drawers_support import quick_user
 
 DAY = date(2026, 11, 20)
 PROPERTY = settings(max_examples=25, deadline=None,
@@ -35,7 +36,7 @@ PROPERTY = settings(max_examples=25, deadline=None,
 
 @pytest.fixture
 async def clerk(org: Org) -> Principal:
-    return await make_user(Role.CLERK, (org.section_id,))
+    return await quick_user(Role.CLERK, (org.section_id,))
 
 
 def sale_legs(price: int = 10_000, fee: int = 500) -> list[Leg]:
@@ -159,7 +160,7 @@ async def test_any_unbalanced_leg_set_is_refused(
 async def test_a_reversal_mirrors_every_leg_and_keeps_the_dimensions(
     org: Org, clerk: Principal
 ) -> None:
-    lead = await make_user(Role.LEAD, (org.section_id,))
+    lead = await quick_user(Role.LEAD, (org.section_id,))
     txn_id = await ledger.post(kind="sale", actor=clerk, location_id=org.location_id,
                                business_date=DAY, legs=sale_legs(), clerk_id=clerk.id,
                                source_type="sale", source_id="S-2")
@@ -208,7 +209,7 @@ async def test_the_database_refuses_a_second_reversal_even_past_the_service(
 async def test_a_signed_off_day_takes_no_postings_and_corrections_name_it(
     org: Org, clerk: Principal
 ) -> None:
-    supervisor = await make_user(Role.SUPERVISOR, (org.section_id,))
+    supervisor = await quick_user(Role.SUPERVISOR, (org.section_id,))
     txn_id = await ledger.post(kind="sale", actor=clerk, location_id=org.location_id,
                                business_date=DAY, legs=sale_legs())
     assert not await ledger.is_day_locked(org.location_id, DAY)
