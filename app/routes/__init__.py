@@ -1,7 +1,8 @@
 """Thin HTTP controllers, one module per area. Each module exports ROUTES."""
 
-from app.routes import admin_org, admin_users, audit, auth, health, home
-from app.routes import admin_terminals, kiosk, kiosk_shift
+from app.routes import admin_catalog, admin_org, admin_users, audit, auth, health, home
+from app.routes import admin_terminals, kiosk, kiosk_sale, kiosk_shift
+from app.routes import reconciliation, reports
 
 ROUTE_HANDLERS = [
     *auth.ROUTES,
@@ -10,7 +11,11 @@ ROUTE_HANDLERS = [
     *admin_users.ROUTES,
     *admin_org.ROUTES,
     *audit.ROUTES,
+    *admin_catalog.ROUTES,
     *admin_terminals.ROUTES,
     *kiosk.ROUTES,
     *kiosk_shift.ROUTES,
+    *kiosk_sale.ROUTES,
+    *reconciliation.ROUTES,
+    *reports.ROUTES,
 ]

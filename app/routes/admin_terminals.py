@@ -8,13 +8,17 @@ from litestar import Request, get, post
 from litestar.datastructures import Cookie, FormMultiDict
 from litestar.response import Redirect, Template
 
+from app.audit.services import record
 from app.auth.roles import Role
 from app.errors import ValidationFailed
+from app.formatting import parse_money
+from app.kiosk import devices
 from app.org.services import list_locations
 from app.settings import get_settings
 from app.terminals import services as terminals
 from app.web.guards import requires
 from app.web.render import int_or_none, page, principal, redirect, text
+from hardware.errors import HardwareError
 
 ADMIN = [requires(Role.ADMINISTRATOR)]
 
@@ -57,8 +61,12 @@ async def _edit_page(request: Request, values: dict[str, Any], terminal_id: int 
 
 
 async def _device_panel(terminal_id: int) -> dict[str, Any]:
-    """Simulator controls for sim:// devices (filled in by app.kiosk.devices when present)."""
-    return {}
+    """Simulator controls for the terminal's sim:// devices (fault injection for training)."""
+    terminal = await terminals.get_terminal(terminal_id)
+    sims = devices.simulated(terminal)
+    controls = [c for c in devices.SIM_CONTROLS if sims.get(c[0])]
+    return {"sim_panel": bool(controls), "sim_controls": controls,
+            "device_states": await devices.statuses(terminal) if terminal["active"] else []}
 
 
 @get("/admin/terminals", name="admin.terminals", guards=ADMIN)
@@ -132,5 +140,45 @@ async def revoke_enrollment(request: Request, enrollment_id: int) -> Redirect:
                           f"Enrolment “{row['label']}” revoked: that browser can no longer run the kiosk.")
 
 
-ROUTES = [terminal_index, new_terminal, edit_terminal, save_terminal, deactivate_terminal,
+@post("/admin/terminals/{terminal_id:int}/sim", name="admin.terminals.sim", guards=ADMIN)
+async def simulator_control(request: Request, terminal_id: int) -> Redirect:
+    form = await request.form()
+    terminal = await terminals.get_terminal(terminal_id)
+    device, mode = text(form, "device", 20), text(form, "mode", 40)
+    try:
+        devices.control(terminal, device, mode)
+    except (ValueError, HardwareError) as exc:
+        raise ValidationFailed(f"That simulator control is not available: {exc}") from exc
+    await record(principal(request), "terminal.simulator", "terminal", terminal_id,
+                 {"device": device, "mode": mode})
+    return await redirect(request, f"/admin/terminals/{terminal_id}",
+                          f"Simulator: {device} set to {mode}.")
+
+
+@post("/admin/terminals/{terminal_id:int}/sim/card", name="admin.terminals.sim_card",
+      guards=ADMIN)
+async def simulator_card(request: Request, terminal_id: int) -> Redirect:
+    form = await request.form()
+    terminal = await terminals.get_terminal(terminal_id)
+    try:
+        balance = parse_money(text(form, "balance", 20) or "0")
+        serial = devices.present_card(terminal, fare_category=text(form, "fare_category", 20)
+                                      or "adult", stored_value_cents=balance,
+                                      serial=text(form, "serial", 32))
+    except ValueError as exc:
+        raise ValidationFailed(str(exc)) from exc
+    return await redirect(request, f"/admin/terminals/{terminal_id}",
+                          f"Simulated fare card {serial} is on the reader.")
+
+
+@get("/admin/terminals/{terminal_id:int}/receipts", name="admin.terminals.receipts",
+     guards=ADMIN)
+async def simulated_receipts(request: Request, terminal_id: int) -> Template:
+    terminal = await terminals.get_terminal(terminal_id)
+    return page(request, "terminals/receipts.html", {
+        "terminal": terminal, "receipts": devices.printed_receipts(terminal)})
+
+
+ROUTES = [simulator_control, simulator_card, simulated_receipts, terminal_index, new_terminal,
+          edit_terminal, save_terminal, deactivate_terminal,
           activate_terminal, enrol_this_browser, revoke_enrollment]

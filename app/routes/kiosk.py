@@ -11,9 +11,9 @@ from litestar.response import Redirect, Template
 
 from app.auth.errors import SignInFailed
 from app.errors import Forbidden
-from app.kiosk import screens, sessions
-from app.kiosk.context import AtKiosk, ClerkAtKiosk, KioskBrowser
-from app.kiosk.web import kiosk_page, kiosk_router, to_kiosk
+from app.kiosk import devices, screens, sessions
+from app.kiosk.context import AtKiosk, ClerkAtKiosk, ClerkPolling, KioskBrowser
+from app.kiosk.web import kiosk_page, kiosk_partial, kiosk_router, to_kiosk
 from app.web.render import form_data, text
 from app.web.session_middleware import client_origin
 
@@ -72,4 +72,12 @@ async def kiosk_sign_out(request: Request, at: ClerkAtKiosk) -> Redirect:
     return to_kiosk(request)  # type: ignore[return-value]
 
 
-ROUTES = [kiosk_router([kiosk_home, kiosk_sign_in, kiosk_lock, kiosk_unlock, kiosk_sign_out])]
+@get("/kiosk/status", name="kiosk.status")
+async def device_status(request: Request, poll: ClerkPolling) -> Template:
+    """The status bar's device part, polled every few seconds (not counted as activity)."""
+    return kiosk_partial("kiosk/_status.html",
+                         {"devices": await devices.statuses(poll.terminal)})
+
+
+ROUTES = [kiosk_router([kiosk_home, kiosk_sign_in, kiosk_lock, kiosk_unlock, kiosk_sign_out,
+                        device_status])]

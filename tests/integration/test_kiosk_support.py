@@ -59,3 +59,31 @@ def float_form(**counts: int) -> dict[str, str]:
 async def open_shift(browser: Browser, **counts: int) -> None:
     response = await browser.post_form("/kiosk/shift/open", float_form(**(counts or {"d2000": 5})))
     assert response.status_code == 303, response.text
+
+
+# --- selling -------------------------------------------------------------------------------
+
+async def make_product(admin: Principal, kind: str, price: int | None, **fields: object) -> int:
+    from app.catalog import services as catalog
+
+    product_id = await catalog.save_product(admin, catalog.ProductForm(
+        code=unique("KP").upper()[:32], name=unique(f"{kind} "), kind=kind,
+        **fields))  # type: ignore[arg-type]
+    if price is not None:
+        await catalog.schedule_price(admin, product_id, price)
+    return product_id
+
+
+async def selling_counter(browser: Browser) -> tuple[Counter, Principal]:
+    """An enrolled counter, a clerk signed in with an open shift ($100 float)."""
+    counter = await make_counter()
+    clerk = await clerk_signs_in(browser, counter)
+    await open_shift(browser, d2000=5)
+    return counter, clerk
+
+
+async def terminal_row(counter: Counter) -> dict:  # type: ignore[type-arg]
+    return await terminals.get_terminal(counter.terminal_id)
+
+
+HX = {"HX-Request": "true"}

@@ -1,0 +1,90 @@
+"""Card payments at the payment terminal, run in the background while the screen polls.
+
+1. `begin_card_payment` records the attempt (pending) and commits BEFORE anything is sent.
+2. A background task runs `terminal.sale` through hardware's async facade (the blocking serial
+   I/O is in a worker thread); each prompt the terminal shows (present card, enter PIN,
+   processing) is stored on the cart row so any worker can show it.
+3. The answer is stored with `record_card_result`; a crash or a lost reply is recorded as
+   `unknown` — a supervisor settles it, the kiosk never charges blindly a second time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from app.auth.principal import Principal
+from app.kiosk import cart as carts
+from app.kiosk import devices
+from app.sales import cards
+
+log = logging.getLogger("faredesk.kiosk.card")
+
+#: Running tasks (kept referenced so they are not garbage-collected mid-payment).
+_TASKS: set[asyncio.Task[None]] = set()
+
+
+def _spawn(coro: Any) -> None:
+    task = asyncio.get_running_loop().create_task(coro)
+    _TASKS.add(task)
+    task.add_done_callback(_TASKS.discard)
+
+
+async def start(actor: Principal, terminal: dict[str, Any], state: carts.CartState,
+                amount_cents: int, kind: str = "sale") -> str:
+    """Record the attempt, then run it on the terminal in the background; the reference."""
+    reference = await cards.begin_card_payment(actor, terminal_id=int(terminal["id"]),
+                                               amount_cents=amount_cents, kind=kind)
+    state.payment_reference = reference
+    state.payment_prompt = "Waiting for the payment terminal…"
+    await carts.save(state)
+    _spawn(run(actor, terminal, reference, amount_cents, state.row_id, kind))
+    return reference
+
+
+async def run(actor: Principal, terminal: dict[str, Any], reference: str, amount_cents: int,
+              cart_row_id: int, kind: str = "sale") -> None:
+    loop = asyncio.get_running_loop()
+
+    def on_prompt(prompt: Any) -> None:  # may be called from the device's worker thread
+        text = str(getattr(prompt, "text", "") or prompt)
+        loop.call_soon_threadsafe(lambda: _spawn(carts.set_prompt(cart_row_id, text)))
+
+    try:
+        pad = devices.device_set(terminal).terminal
+        if kind == "refund":
+            result = await pad.refund(amount_cents, reference, on_prompt=on_prompt)
+        else:
+            result = await pad.sale(amount_cents, reference, on_prompt=on_prompt)
+        status = "unknown" if result.status == "unknown_outcome" else result.status
+        await cards.record_card_result(
+            reference, status, result.brand, result.last4, result.auth_code,
+            result.terminal_txn_id, result.reason or "", actor=actor)
+    except Exception as exc:
+        log.warning("card payment %s ended without an answer: %s", reference, exc)
+        code = getattr(exc, "code", "")
+        status = "declined" if code == "declined" else "cancelled" if code == "cancelled" \
+            else "unknown"
+        if code in ("offline",) :
+            status = "cancelled"  # never reached the terminal: nothing was charged
+        try:
+            await cards.record_card_result(reference, status, message=devices.clerk_message(exc),
+                                           actor=actor)
+        except Exception:
+            log.exception("could not record the card outcome for %s", reference)
+
+
+async def cancel(terminal: dict[str, Any]) -> str:
+    """Ask the terminal to cancel what it is doing; '' or a clerk message."""
+    try:
+        await devices.device_set(terminal).terminal.cancel()
+    except Exception as exc:
+        return devices.clerk_message(exc)
+    return ""
+
+
+def label(attempt: dict[str, Any]) -> str:
+    if attempt.get("card_brand") and attempt.get("card_last4"):
+        return f"card {attempt['card_brand']} ••{attempt['card_last4']}"
+    return "card"

@@ -1,0 +1,210 @@
+"""The clerk's cart at a terminal, kept server-side (KioskCart) so a lock or a reload loses
+nothing. Prices shown here are display hints: `complete_sale` re-prices from the catalog.
+
+Tenders already collected (an approved card payment, a check) stay with the cart until the
+sale completes; while any is collected the lines are frozen, so the money taken always matches
+what the customer is buying.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from app.catalog import services as catalog
+from app.catalog.rules import CARD_KINDS, MONTHLY_PASS, STORED_VALUE, month_label
+from app.errors import ValidationFailed
+from app.kiosk.context import AtKiosk
+from app.sales.cart import MAX_QUANTITY, CartLine, TenderInput
+from app.terminals.kiosk_tables import KioskCart
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_key() -> str:
+    """An idempotency key for one rendered checkout form."""
+    return secrets.token_hex(16)
+
+
+@dataclass
+class CartState:
+    row_id: int
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    fare_card: dict[str, Any] | None = None
+    tenders: list[dict[str, Any]] = field(default_factory=list)
+    payment_reference: str = ""
+    payment_prompt: str = ""
+
+    @property
+    def total_cents(self) -> int:
+        return sum(int(line["unit_cents"]) * int(line["quantity"]) for line in self.lines)
+
+    @property
+    def collected_cents(self) -> int:
+        return sum(int(t["amount_cents"]) for t in self.tenders)
+
+    @property
+    def remaining_cents(self) -> int:
+        return self.total_cents - self.collected_cents
+
+    @property
+    def frozen(self) -> bool:
+        return bool(self.tenders) or bool(self.payment_reference)
+
+    @property
+    def item_count(self) -> int:
+        return sum(int(line["quantity"]) for line in self.lines)
+
+    def cart_lines(self) -> list[CartLine]:
+        return [CartLine(
+            product_id=int(line["product_id"]), product_code=line["product_code"],
+            kind=line["kind"], description=line["description"], quantity=int(line["quantity"]),
+            unit_cents=int(line["unit_cents"]), fare_category=line.get("fare_category"),
+            card_serial=line.get("card_serial"),
+            valid_from=date.fromisoformat(line["valid_from"]) if line.get("valid_from") else None,
+            valid_to=date.fromisoformat(line["valid_to"]) if line.get("valid_to") else None,
+            value_cents=line.get("value_cents"),
+        ) for line in self.lines]
+
+    def collected_tenders(self) -> list[TenderInput]:
+        return [TenderInput(kind=t["kind"], amount_cents=int(t["amount_cents"]),
+                            payment_reference=t.get("payment_reference"),
+                            check_number=t.get("check_number")) for t in self.tenders]
+
+    def card_facts(self) -> dict[str, Any]:
+        card = self.fare_card or {}
+        return {"card_serial": card.get("serial"),
+                "card_fare_category": card.get("fare_category") or None,
+                "card_balance_cents": card.get("stored_value_cents")}
+
+
+def _key(at: AtKiosk) -> str:
+    return f"{at.terminal_id}:{at.clerk.id}"
+
+
+async def load(at: AtKiosk) -> CartState:
+    row = await KioskCart.select().where(KioskCart.cart_key == _key(at)).first()
+    if row is None:
+        cart = KioskCart(cart_key=_key(at), terminal=at.terminal_id, clerk=at.clerk.id,
+                         updated_at=_now())
+        await cart.save()
+        return CartState(row_id=int(cart.id))
+    return CartState(
+        row_id=int(row["id"]), lines=json.loads(row["lines"] or "[]"),
+        fare_card=json.loads(row["fare_card"]) if row["fare_card"] else None,
+        tenders=json.loads(row["tenders"] or "[]"),
+        payment_reference=row["payment_reference"], payment_prompt=row["payment_prompt"],
+    )
+
+
+async def save(state: CartState) -> None:
+    await KioskCart.update({
+        KioskCart.lines: json.dumps(state.lines),
+        KioskCart.fare_card: json.dumps(state.fare_card, default=str) if state.fare_card else "",
+        KioskCart.tenders: json.dumps(state.tenders),
+        KioskCart.payment_reference: state.payment_reference,
+        KioskCart.payment_prompt: state.payment_prompt[:200],
+        KioskCart.updated_at: _now(),
+    }).where(KioskCart.id == state.row_id)
+
+
+async def set_prompt(row_id: int, prompt: str) -> None:
+    await KioskCart.update({KioskCart.payment_prompt: prompt[:200]}).where(KioskCart.id == row_id)
+
+
+def _refuse_if_frozen(state: CartState) -> None:
+    if state.frozen:
+        raise ValidationFailed(
+            "Part of this sale is already paid. Finish it with another tender for the "
+            "rest before changing the items.")
+
+
+async def add_product(at: AtKiosk, state: CartState, product_id: int, *,
+                      value_cents: int | None = None, pass_month: date | None = None) -> str:
+    """Put a product on the cart; returns the description (for the customer display)."""
+    _refuse_if_frozen(state)
+    product = await catalog.get_product(product_id)
+    if not product["active"]:
+        raise ValidationFailed(f"{product['name']} is no longer sold.")
+    card = state.fare_card
+    if (product["requires_card"] or product["kind"] in CARD_KINDS) and card is None:
+        raise ValidationFailed(f"{product['name']} goes onto a fare card: read the "
+                               "customer's card first (Read card).")
+    description = product["name"]
+    if product["kind"] == STORED_VALUE:
+        if value_cents is None or value_cents <= 0:
+            raise ValidationFailed("Enter the amount to load.",
+                                   field_errors={"value": "Enter the amount."})
+        unit = value_cents
+        description = f"{product['name']} {unit // 100}.{unit % 100:02d}"
+    else:
+        unit = await catalog.current_price(product_id, _now())
+    if product["kind"] == MONTHLY_PASS and pass_month is not None:
+        description = f"{product['name']} – {month_label(pass_month)}"
+    serial = card["serial"] if card and (product["requires_card"]
+                                         or product["kind"] in CARD_KINDS) else None
+    for line in state.lines:
+        same = (line["product_id"] == product_id and product["kind"] not in CARD_KINDS
+                and line.get("valid_from") == (pass_month.isoformat() if pass_month else None))
+        if same and line["quantity"] < MAX_QUANTITY:
+            line["quantity"] += 1
+            await save(state)
+            return str(line["description"])
+    state.lines.append({
+        "product_id": product_id, "product_code": product["code"], "kind": product["kind"],
+        "description": description, "quantity": 1, "unit_cents": unit,
+        "fare_category": product.get("fare_category_code"), "card_serial": serial,
+        "valid_from": pass_month.isoformat() if pass_month else None, "valid_to": None,
+        "value_cents": value_cents if product["kind"] == STORED_VALUE else None,
+        "requires_card": bool(product["requires_card"]),
+    })
+    await save(state)
+    return description
+
+
+async def set_quantity(state: CartState, index: int, quantity: int) -> None:
+    _refuse_if_frozen(state)
+    if not 0 <= index < len(state.lines):
+        raise ValidationFailed("That line is no longer on the cart.")
+    line = state.lines[index]
+    if quantity <= 0:
+        state.lines.pop(index)
+    else:
+        if quantity > 1 and line["kind"] in CARD_KINDS:
+            raise ValidationFailed(f"{line['description']}: one per card (quantity 1).")
+        line["quantity"] = min(quantity, MAX_QUANTITY)
+    await save(state)
+
+
+async def clear(state: CartState) -> None:
+    _refuse_if_frozen(state)
+    state.lines = []
+    state.fare_card = None
+    await save(state)
+
+
+async def attach_card(state: CartState, card: dict[str, Any]) -> None:
+    """Remember the card just read; card lines move onto it."""
+    if state.fare_card and state.fare_card.get("serial") != card.get("serial"):
+        _refuse_if_frozen(state)
+    state.fare_card = card
+    for line in state.lines:
+        if line.get("requires_card") or line["kind"] in CARD_KINDS:
+            line["card_serial"] = card.get("serial")
+    await save(state)
+
+
+async def add_tender(state: CartState, tender: dict[str, Any]) -> None:
+    state.tenders.append(tender)
+    await save(state)
+
+
+async def reset_after_sale(state: CartState) -> None:
+    state.lines, state.tenders, state.fare_card = [], [], None
+    state.payment_reference, state.payment_prompt = "", ""
+    await save(state)

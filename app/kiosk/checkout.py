@@ -1,0 +1,123 @@
+"""Completing a sale at the kiosk, and the device steps after the commit.
+
+Order matters and is fixed here: (1) `complete_sale` commits the sale, its ledger entry, the
+pending card loads and the print job in one transaction; (2) only then the drawer opens (cash),
+the loads are written to the fare card with read-back, the receipt prints from the queue, and
+the customer display thanks the customer. A device fault in step 2 never touches what step 1
+recorded: loads stay pending (Retry), receipts stay queued (Retry / Reprint as DUPLICATE).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.auth.principal import Principal
+from app.formatting import money
+from app.kiosk import cart as carts
+from app.kiosk import devices
+from app.kiosk.context import AtKiosk
+from app.sales import printing
+from app.sales import services as sales
+from app.sales.cart import CASH, TenderInput
+
+log = logging.getLogger("faredesk.kiosk.checkout")
+
+
+@dataclass
+class AfterCommit:
+    """What the devices did after the commit, in clerk words."""
+
+    drawer: str = ""
+    printed: int = 0
+    print_problems: list[str] = field(default_factory=list)
+    loads_written: int = 0
+    load_problems: list[str] = field(default_factory=list)
+
+
+async def complete(at: AtKiosk, state: carts.CartState, *, idempotency_key: str,
+                   final_tender: TenderInput | None = None,
+                   override: Principal | None = None) -> tuple[sales.SaleResult, AfterCommit]:
+    """Record the sale (tenders collected so far + the final one), then run the devices."""
+    tenders = state.collected_tenders() + ([final_tender] if final_tender else [])
+    result = await sales.complete_sale(
+        at.clerk, terminal_id=at.terminal_id, idempotency_key=idempotency_key,
+        lines=state.cart_lines(), tenders=tenders, override=override, **state.card_facts())
+    await carts.reset_after_sale(state)
+    after = AfterCommit()
+    if result.created:
+        after = await after_sale(at.terminal, result.sale_id, actor=at.clerk,
+                                 cash=any(t.kind == CASH for t in tenders),
+                                 change_cents=result.change_cents, total_cents=result.total_cents)
+    return result, after
+
+
+async def after_sale(terminal: dict[str, Any], sale_id: int, *, actor: Principal, cash: bool,
+                     change_cents: int = 0, total_cents: int = 0) -> AfterCommit:
+    after = AfterCommit()
+    if cash:
+        after.drawer = await devices.kick_drawer(terminal)
+    await write_loads(terminal, sale_id, actor, after)
+    await print_queue(terminal, after)
+    line2 = f"Change {money(change_cents)}" if change_cents else f"Total {money(total_cents)}"
+    await devices.show(terminal, "Thank you!", line2)
+    return after
+
+
+async def write_loads(terminal: dict[str, Any], sale_id: int, actor: Principal,
+                      after: AfterCommit) -> None:
+    """Write each pending load to the fare card; confirmed by read-back, else left pending."""
+    for load in await printing.pending_card_loads(sale_id):
+        try:
+            await devices.write_load(terminal, load)
+        except Exception as exc:
+            message = devices.clerk_message(exc)
+            await printing.mark_card_load_failed(int(load["id"]), message, actor=actor)
+            after.load_problems.append(f"{load['description']}: {message}")
+            continue
+        await printing.mark_card_load_written(int(load["id"]), actor=actor)
+        after.loads_written += 1
+
+
+def to_receipt(data: printing.ReceiptData) -> Any:
+    """The sales service's receipt data as hardware's Receipt."""
+    from hardware.receipt import Receipt, ReceiptLine, ReceiptTender
+
+    return Receipt(
+        agency_name=data.agency_name, agency_lines=list(data.agency_lines),
+        location_name=data.location_name, terminal_name=data.terminal_name,
+        clerk_name=data.clerk_name, receipt_number=data.receipt_number,
+        issued_at=data.issued_at,
+        lines=[ReceiptLine(description=line.description, quantity=line.quantity,
+                           unit_cents=line.unit_cents, amount_cents=line.amount_cents,
+                           detail=getattr(line, "detail", None)) for line in data.lines],
+        subtotal_cents=data.subtotal_cents, total_cents=data.total_cents,
+        tenders=[ReceiptTender(kind=t.kind, amount_cents=t.amount_cents, brand=t.brand,
+                               last4=t.last4, auth_code=getattr(t, "auth_code", None))
+                 for t in data.tenders],
+        change_cents=data.change_cents, footer_lines=list(data.footer_lines),
+        duplicate=data.duplicate, title=data.title,
+    )
+
+
+async def print_queue(terminal: dict[str, Any], after: AfterCommit | None = None) -> AfterCommit:
+    """Print what waits in the terminal's queue, oldest first; stop at the first fault."""
+    after = after or AfterCommit()
+    for job in await printing.next_print_jobs(int(terminal["id"])):
+        try:
+            receipt = to_receipt(await printing.receipt_for_job(int(job["id"])))
+            await devices.device_set(terminal).printer.print_receipt(receipt)
+        except Exception as exc:
+            if getattr(exc, "is_warning", False):  # printed, but the paper is running low
+                await printing.mark_printed(int(job["id"]))
+                after.printed += 1
+                after.print_problems.append(devices.clerk_message(exc))
+                continue
+            message = devices.clerk_message(exc)
+            await printing.mark_print_failed(int(job["id"]), message)
+            after.print_problems.append(message)
+            break
+        await printing.mark_printed(int(job["id"]))
+        after.printed += 1
+    return after

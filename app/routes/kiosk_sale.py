@@ -1,0 +1,307 @@
+"""Kiosk selling: cart (add, scan, search, quantities), fare card, tenders, the done screen.
+
+Thin: parse the form, call app.kiosk (cart, checkout, card_payment), pick the partial.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.response import Redirect, Template
+
+from app.catalog import services as catalog
+from app.errors import DomainError, NotFound, ValidationFailed
+from app.formatting import parse_money
+from app.kiosk import card_payment, checkout, devices, receipts_view, selling
+from app.kiosk import cart as carts
+from app.kiosk.context import AtKiosk, ClerkAtKiosk, ClerkPolling
+from app.kiosk.screens import frame
+from app.kiosk.web import is_htmx, kiosk_page, kiosk_partial, kiosk_router, to_kiosk
+from app.sales import cards
+from app.sales.cart import CARD, CASH, CHECK, TenderInput
+from app.web.render import form_data, int_or_none, text
+
+
+def _money(form: Any, name: str) -> int:
+    raw = text(form, name, 20)
+    try:
+        return parse_money(raw)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field_errors={name: str(exc)}) from exc
+
+
+async def _shift(at: AtKiosk) -> dict[str, Any]:
+    from app.drawers.services import require_open_shift
+
+    return await require_open_shift(at.clerk, at.terminal_id)
+
+
+# --- cart ---------------------------------------------------------------------------------
+
+@get("/kiosk/cart", name="kiosk.cart")
+async def cart_panel(request: Request, at: ClerkAtKiosk) -> Response:
+    state = await carts.load(at)
+    return await selling.cart_response(request, at, state)
+
+
+@get("/kiosk/products", name="kiosk.products")
+async def products(request: Request, at: ClerkAtKiosk, kind: str = "") -> Response:
+    if not is_htmx(request):
+        return Redirect(path=f"/kiosk?kind={kind}")  # type: ignore[return-value]
+    return kiosk_partial("kiosk/_grid.html", {"products": await selling.grid(kind)})
+
+
+@get("/kiosk/search", name="kiosk.search")
+async def search(request: Request, at: ClerkAtKiosk, code: str = "") -> Template:
+    found = await catalog.search_products(code[:64]) if len(code.strip()) >= 2 else []
+    return kiosk_partial("kiosk/_search.html", {"found": found[:8]})
+
+
+@post("/kiosk/cart/add", name="kiosk.cart.add")
+async def add(request: Request, at: ClerkAtKiosk) -> Response:
+    form = await form_data(request)
+    await _shift(at)
+    state = await carts.load(at)
+    product_id = int_or_none(text(form, "product_id", 12)) or 0
+    value = _money(form, "value") if text(form, "value", 20) else None
+    added = await carts.add_product(at, state, product_id, value_cents=value,
+                                    pass_month=selling.parse_month(text(form, "pass_month", 10)))
+    await selling.mirror(at, state, added)
+    response = await selling.cart_response(request, at, state)
+    if is_htmx(request):
+        response.headers["HX-Trigger"] = "kiosk:closeModal"
+    return response
+
+
+@post("/kiosk/cart/scan", name="kiosk.cart.scan")
+async def scan(request: Request, at: ClerkAtKiosk) -> Response:
+    """A barcode scanner types the code and Enter; a clerk may type a code or a name."""
+    form = await form_data(request)
+    code = text(form, "code", 64)
+    await _shift(at)
+    product = await catalog.find_product(code) if code else None
+    if product is None:
+        raise NotFound(f"Nothing matches “{code}”. Scan again, or tap the product.")
+    if product["kind"] == "stored_value":
+        raise ValidationFailed(f"{product['name']}: tap it to enter the amount to load.")
+    state = await carts.load(at)
+    month = None
+    if product["kind"] == "monthly_pass":
+        months = selling.sellable_pass_months(selling.business_date())
+        month = months[0] if months else None
+    added = await carts.add_product(at, state, int(product["id"]), pass_month=month)
+    await selling.mirror(at, state, added)
+    return await selling.cart_response(request, at, state)
+
+
+@post("/kiosk/cart/qty", name="kiosk.cart.qty")
+async def quantity(request: Request, at: ClerkAtKiosk) -> Response:
+    form = await form_data(request)
+    state = await carts.load(at)
+    raw_qty = text(form, "quantity", 4)
+    qty = int(raw_qty) if raw_qty.lstrip("-").isdigit() else 1
+    await carts.set_quantity(state, int_or_none(text(form, "index", 4)) or 0, qty)
+    await selling.mirror(at, state)
+    return await selling.cart_response(request, at, state)
+
+
+@post("/kiosk/cart/clear", name="kiosk.cart.clear")
+async def clear(request: Request, at: ClerkAtKiosk) -> Response:
+    state = await carts.load(at)
+    await carts.clear(state)
+    await selling.mirror(at, state)
+    return await selling.cart_response(request, at, state)
+
+
+@get("/kiosk/cart/value/{product_id:int}", name="kiosk.cart.value")
+async def value_form(request: Request, at: ClerkAtKiosk, product_id: int) -> Template:
+    product = await catalog.get_product(product_id)
+    return kiosk_partial("kiosk/_value.html", {"product": product,
+                                               "quick_loads": selling.QUICK_LOADS})
+
+
+@post("/kiosk/card/read", name="kiosk.card.read")
+async def read_card(request: Request, at: ClerkAtKiosk) -> Response:
+    state = await carts.load(at)
+    try:
+        card = await devices.read_card(at.terminal)
+    except Exception as exc:
+        raise DomainError(devices.clerk_message(exc) + " Place the card on the reader and "
+                          "press Read card again.") from exc
+    await carts.attach_card(state, card)
+    return await selling.cart_response(request, at, state,
+                                       f"Card {card['serial']} read.")
+
+
+# --- tenders ------------------------------------------------------------------------------
+
+def _modal(template: str, state: carts.CartState, **extra: Any) -> Template:
+    return kiosk_partial(template, {**selling.cart_context(state), **extra})
+
+
+@get("/kiosk/tender/{kind:str}", name="kiosk.pay.form")
+async def pay_form(request: Request, at: ClerkAtKiosk, kind: str) -> Template:
+    if kind not in ("cash", "check", "split"):
+        raise NotFound("No such tender.")
+    state = await carts.load(at)
+    if not state.lines:
+        raise ValidationFailed("The cart is empty.")
+    return _modal(f"kiosk/_pay_{kind}.html", state)
+
+
+async def _done(request: Request, sale_id: int) -> Response:
+    return to_kiosk(request, f"/kiosk/sale/{sale_id}")
+
+
+@post("/kiosk/pay/cash", name="kiosk.pay.cash")
+async def pay_cash(request: Request, at: ClerkAtKiosk) -> Response:
+    form = await form_data(request)
+    state = await carts.load(at)
+    key = text(form, "idempotency_key", 64)
+    try:
+        tendered = _money(form, "tendered")
+        if tendered < state.remaining_cents:
+            raise ValidationFailed(
+                f"Cash handed over is less than the {selling.money(state.remaining_cents)} "
+                "still to pay. Count it again, or take the rest another way.")
+        result, _after = await checkout.complete(
+            at, state, idempotency_key=key,
+            final_tender=TenderInput(kind=CASH, amount_cents=tendered))
+    except ValidationFailed as exc:
+        if not state.lines:  # a retry of a sale that already completed: show that sale
+            raise
+        return _modal("kiosk/_pay_cash.html", state, error=exc.message,
+                      tendered=text(form, "tendered", 20))
+    return await _done(request, result.sale_id)
+
+
+@post("/kiosk/pay/check", name="kiosk.pay.check")
+async def pay_check(request: Request, at: ClerkAtKiosk) -> Response:
+    form = await form_data(request)
+    state = await carts.load(at)
+    number = text(form, "check_number", 20)
+    try:
+        amount = _money(form, "amount")
+        if not number:
+            raise ValidationFailed("Enter the check number.")
+        if amount <= 0 or amount > state.remaining_cents:
+            raise ValidationFailed(f"A check pays between $0.01 and "
+                                   f"{selling.money(state.remaining_cents)} here.")
+        tender = TenderInput(kind=CHECK, amount_cents=amount, check_number=number)
+        if amount < state.remaining_cents:
+            await carts.add_tender(state, {"kind": CHECK, "amount_cents": amount,
+                                           "check_number": number,
+                                           "label": f"check {number}"})
+            response = await selling.cart_response(request, at, state,
+                                                   f"Check {number} taken. Take the rest.")
+            if is_htmx(request):
+                response.headers["HX-Retarget"] = "#cart-panel"
+                response.headers["HX-Trigger"] = "kiosk:closeModal"
+            return response
+        result, _after = await checkout.complete(at, state, idempotency_key=text(
+            form, "idempotency_key", 64), final_tender=tender)
+    except ValidationFailed as exc:
+        return _modal("kiosk/_pay_check.html", state, error=exc.message,
+                      amount=text(form, "amount", 20), check_number=number)
+    return await _done(request, result.sale_id)
+
+
+@post("/kiosk/pay/card", name="kiosk.pay.card")
+async def pay_card(request: Request, at: ClerkAtKiosk) -> Response:
+    form = await form_data(request)
+    state = await carts.load(at)
+    amount = _money(form, "amount")
+    if amount <= 0 or amount > state.remaining_cents:
+        raise ValidationFailed(f"A card pays between $0.01 and "
+                               f"{selling.money(state.remaining_cents)} here.")
+    if state.payment_reference:
+        raise ValidationFailed("A card payment is already running on the terminal.")
+    reference = await card_payment.start(at.clerk, at.terminal, state, amount)
+    return await _card_status(request, at, reference)
+
+
+async def _card_status(request: Request, at: AtKiosk, reference: str) -> Response:
+    attempt = await cards.get_attempt(reference)
+    if int(attempt["terminal"]) != at.terminal_id:
+        raise NotFound("That card payment belongs to another terminal.")
+    state = await carts.load(at)
+    if attempt["status"] != cards.PENDING and state.payment_reference == reference:
+        state.payment_reference, state.payment_prompt = "", ""
+        if attempt["status"] in cards.USABLE_STATUSES and not any(
+                t.get("payment_reference") == reference for t in state.tenders):
+            state.tenders.append({"kind": CARD, "amount_cents": int(attempt["amount_cents"]),
+                                  "payment_reference": reference,
+                                  "label": card_payment.label(attempt)})
+        await carts.save(state)
+    if attempt["status"] in cards.USABLE_STATUSES and state.lines and state.remaining_cents <= 0:
+        # Fully paid by card: complete now. The key comes from the payment, so a second
+        # poll (or another worker) returns the same sale.
+        result, _after = await checkout.complete(at, state, idempotency_key=f"card-{reference}")
+        return await _done(request, result.sale_id)
+    if not is_htmx(request):
+        return to_kiosk(request)
+    return kiosk_partial("kiosk/_card_payment.html", {
+        "attempt": attempt, "prompt": state.payment_prompt, "cart": state})
+
+
+@get("/kiosk/pay/card/{reference:str}", name="kiosk.pay.card.status")
+async def card_status(request: Request, poll: ClerkPolling, reference: str) -> Response:
+    return await _card_status(request, poll, reference)
+
+
+@post("/kiosk/pay/card/{reference:str}/cancel", name="kiosk.pay.card.cancel")
+async def card_cancel(request: Request, at: ClerkAtKiosk, reference: str) -> Response:
+    problem = await card_payment.cancel(at.terminal)
+    if problem:
+        raise DomainError(problem + " Press Cancel on the payment terminal itself.")
+    return await _card_status(request, at, reference)
+
+
+# --- after the sale -----------------------------------------------------------------------
+
+@get("/kiosk/sale/{sale_id:int}", name="kiosk.sale.done")
+async def sale_done(request: Request, at: ClerkAtKiosk, sale_id: int) -> Template:
+    view = await receipts_view.sale_view(at, sale_id)
+    return kiosk_page(request, "kiosk/sale_done.html", {**await frame(at, await _shift_or_none(at)),
+                                                       **view})
+
+
+async def _shift_or_none(at: AtKiosk) -> dict[str, Any] | None:
+    from app.drawers.services import shift_in_use_for_terminal
+
+    return await shift_in_use_for_terminal(at.terminal_id)
+
+
+@post("/kiosk/sale/{sale_id:int}/reprint", name="kiosk.sale.reprint")
+async def reprint(request: Request, at: ClerkAtKiosk, sale_id: int) -> Response:
+    await receipts_view.reprint(at, sale_id)
+    return to_kiosk(request, f"/kiosk/sale/{sale_id}")
+
+
+@post("/kiosk/print/retry", name="kiosk.print.retry")
+async def retry_print(request: Request, at: ClerkAtKiosk) -> Response:
+    form = await form_data(request)
+    await checkout.print_queue(at.terminal)
+    back = text(form, "back", 100)
+    return to_kiosk(request, back if back.startswith("/kiosk") else "/kiosk/receipts")
+
+
+@post("/kiosk/sale/{sale_id:int}/loads/retry", name="kiosk.sale.loads.retry")
+async def retry_loads(request: Request, at: ClerkAtKiosk, sale_id: int) -> Response:
+    await receipts_view.sale_view(at, sale_id)  # this terminal's sale
+    after = checkout.AfterCommit()
+    await checkout.write_loads(at.terminal, sale_id, at.clerk, after)
+    return to_kiosk(request, f"/kiosk/sale/{sale_id}")
+
+
+@get("/kiosk/receipts", name="kiosk.receipts")
+async def receipts(request: Request, at: ClerkAtKiosk) -> Template:
+    return kiosk_page(request, "kiosk/receipts.html", {
+        **await frame(at, await _shift_or_none(at)),
+        **await receipts_view.recent(at)})
+
+
+ROUTES = [kiosk_router([cart_panel, products, search, add, scan, quantity, clear, value_form,
+                        read_card, pay_form, pay_cash, pay_check, pay_card, card_status,
+                        card_cancel, sale_done, reprint, retry_print, retry_loads, receipts])]
