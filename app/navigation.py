@@ -31,8 +31,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 )
 
 #: Entries whose pages are served by this build (an area registers its href when it ships).
-ENABLED_HREFS: set[str] = {"/", "/admin/users", "/admin/org", "/audit",
+ENABLED_HREFS: set[str] = {"/", "/admin/catalog", "/admin/users", "/admin/org", "/audit",
                             "/admin/terminals", "/kiosk"}
+ENABLED_HREFS |= {"/reconciliation", "/reports"}
 
 
 def enable(*hrefs: str) -> None:
