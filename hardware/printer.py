@@ -122,6 +122,13 @@ class EscposReceiptPrinter:
             if problem is not None:
                 raise problem
             printer._raw(data)
+            if self.can_read_status:
+                # Asking again proves the printer took the whole job (a hang-up mid-job is
+                # otherwise invisible on TCP) and catches paper running out during it.
+                after = self._read_status(printer, during_job=True)
+                if (late := after.problem()) is not None:
+                    raise HardwareError(late.code, late.message + " The receipt may be incomplete: reprint it.")
+                status = after
             return PrintResult(status, len(data), status.warnings())
 
     def status(self) -> PrinterStatus:
@@ -165,14 +172,15 @@ class EscposReceiptPrinter:
         finally:
             self._lock.release()
 
-    def _read_status(self, printer: Escpos) -> PrinterStatus:
+    def _read_status(self, printer: Escpos, *, during_job: bool = False) -> PrinterStatus:
         if not self.can_read_status:
             return PrinterStatus(online=True, readable=False)
         replies = []
         for query in (DLE_EOT_PRINTER, DLE_EOT_OFFLINE_CAUSE, DLE_EOT_PAPER):
             reply = printer.query_status(query)
             if not reply:
-                raise HardwareError(OFFLINE, f"The {self.description} did not answer a status request.")
+                detail = " during the job; the receipt may be incomplete: reprint it" if during_job else ""
+                raise HardwareError(OFFLINE, f"The {self.description} did not answer a status request{detail}.")
             replies.append(reply[0])
         return parse_status(*replies, drawer_open_high=self.drawer_open_high)
 

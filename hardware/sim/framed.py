@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import serial
 
-from hardware.framing import ACK, NAK, FrameError, Link, LinkTimeout, NoAcknowledge, Port, encode_frame
+from hardware.framing import Link, LinkTimeout, NoAcknowledge, Port, encode_frame
 from hardware.ports import SocketPort
 
 TICK = 0.02
@@ -72,6 +72,8 @@ class FramedSimulator:
                 except LinkTimeout:
                     self.tick(link)
                     continue
+                if self.mode == "silent":
+                    continue  # went dead while this frame was arriving
                 self.frames_received.append(payload)
                 self.handle(link, payload)
                 self.tick(link)
@@ -80,6 +82,8 @@ class FramedSimulator:
 
     def send(self, link: Link, payload: bytes, *, final: bool = False) -> None:
         """Send a reply; ``final`` replies are the ones lose_reply/disconnect interfere with."""
+        if self.mode == "silent":
+            return
         if final and self.mode == "lose_reply":
             return
         if final and self.mode == "disconnect":
@@ -104,9 +108,6 @@ class FramedSimulator:
 
     def tick(self, link: Link) -> None:
         """Called between frames: advance whatever the device is doing."""
-
-
-__all__ = ["ACK", "NAK", "TICK", "FrameError", "FramedSimulator"]
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float) -> bool:
