@@ -1,0 +1,1 @@
+"""Revenue and over/short reports: SQL aggregates over the ledger's postings, CSV, SVG charts."""

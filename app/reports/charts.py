@@ -1,0 +1,50 @@
+"""Server-rendered SVG charts (pygal), safe to inline or serve under the CSP: no XML declaration,
+no script (js=[]), values are integer cents formatted as money."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pygal
+from pygal.style import Style
+
+from app.formatting import money
+
+STYLE = Style(
+    background="white", plot_background="white", foreground="#1c2733",
+    foreground_strong="#12263f", foreground_subtle="#5b6776",
+    colors=("#1f5fa8", "#2e8b57", "#c77700", "#8e44ad", "#b03a2e", "#117a8b"),
+    font_family="system-ui, sans-serif",
+)
+
+
+def _money_label(value: Any) -> str:
+    return money(int(value)) if value is not None else ""
+
+
+def bar_chart(title: str, rows: Sequence[dict[str, Any]], *, limit: int = 12) -> str:
+    """A horizontal bar chart of rows [{label, amount_cents}] as an SVG string."""
+    chart = pygal.HorizontalBar(
+        title=title, style=STYLE, disable_xml_declaration=True, js=[], show_legend=False,
+        value_formatter=_money_label, width=720, height=max(160, 40 + 28 * min(len(rows), limit)),
+        print_values=True, print_values_position="top", explicit_size=False,
+        x_label_rotation=0, show_y_guides=False,
+    )
+    shown = list(rows)[:limit][::-1]
+    chart.x_labels = [str(r["label"])[:30] for r in shown]
+    chart.add("Amount", [int(r["amount_cents"]) for r in shown])
+    svg: str = chart.render(is_unicode=True)
+    return svg
+
+
+def over_short_chart(rows: Sequence[dict[str, Any]], span: int) -> str:
+    chart = pygal.Bar(
+        title=f"Over/short per clerk, last {span} days", style=STYLE,
+        disable_xml_declaration=True, js=[], show_legend=False, value_formatter=_money_label,
+        width=720, height=300, x_label_rotation=30,
+    )
+    chart.x_labels = [str(r["name"])[:24] for r in rows]
+    chart.add("Over/short", [int(r[f"over_short_{span}"]) for r in rows])
+    svg: str = chart.render(is_unicode=True)
+    return svg

@@ -1,0 +1,371 @@
+"""The day board, variance review, deposits and day sign-off (thin: parse, call, render)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.response import Redirect, Template
+
+from app.auth.roles import Role
+from app.drawers import services as drawers
+from app.drawers.denominations import denominations
+from app.errors import DomainError, ValidationFailed
+from app.formatting import business_date, parse_money
+from app.ledger.errors import DayLocked
+from app.reconciliation import board as boards
+from app.reconciliation import deposits, pdf, rules, scope, signoff, variances
+from app.reports.csv_export import cents, to_csv
+from app.settings import get_settings
+from app.web.guards import requires
+from app.web.render import int_or_none, is_htmx, page, principal, redirect, text
+
+R = Role
+READ = [requires(R.LEAD, R.SUPERVISOR, R.ADMINISTRATOR, R.AUDITOR)]
+WORK = [requires(R.LEAD, R.SUPERVISOR, R.ADMINISTRATOR)]
+DECIDE = [requires(R.SUPERVISOR, R.ADMINISTRATOR)]
+
+
+def board_url(location_id: int, day: date) -> str:
+    return f"/reconciliation/{location_id}/{day.isoformat()}"
+
+
+def _status(error: DomainError | None, request: Request) -> int:
+    """Re-rendered forms: 200 for htmx (it swaps only 2xx), 400 for a plain form post."""
+    if error is None or is_htmx(request):
+        return 200
+    return 400
+
+
+def _money_field(form: FormMultiDict, name: str, errors: dict[str, str]) -> int:
+    try:
+        return parse_money(text(form, name, 20))
+    except ValueError as exc:
+        errors[name] = str(exc)
+        return 0
+
+
+def _denominations(form: FormMultiDict, errors: dict[str, str]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for d in denominations():
+        raw = text(form, d.field, 9)
+        if not raw:
+            continue
+        if not raw.isdigit():
+            errors["denominations"] = f"Enter whole numbers of pieces ({d.label} is not)."
+            continue
+        if int(raw):
+            counts[d.cents] = int(raw)
+    return counts
+
+
+# ---------------------------------------------------------------- index and board
+
+
+@get("/reconciliation", name="reconciliation", guards=READ)
+async def index(request: Request) -> Template | Redirect:
+    actor = principal(request)
+    q = request.query_params
+    location_id = int_or_none(q.get("location", ""))
+    if location_id and q.get("date"):
+        try:
+            day = date.fromisoformat(q["date"])
+        except ValueError:
+            day = business_date()
+        return Redirect(path=board_url(location_id, day), status_code=303)
+    today = business_date()
+    return page(request, "reconciliation/index.html", {
+        "locations": await scope.locations(actor), "today": today,
+        "yesterday": today - timedelta(days=1),
+        "overdue": await deposits.overdue_days(actor),
+    })
+
+
+async def _board_page(request: Request, location_id: int, day: date,
+                      adjust_error: DomainError | None = None,
+                      adjust_values: dict[str, Any] | None = None) -> Template:
+    board = await boards.day_board(principal(request), location_id, day)
+    return page(request, "reconciliation/board.html", {
+        "board": board, "rules": rules, "day": day, "url": board_url(location_id, day),
+        "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
+        "adjust_errors": adjust_error.field_errors if adjust_error else {},
+        "adjust_error": adjust_error.message if adjust_error else "",
+        "adjust_values": adjust_values or {"entry_date": business_date().isoformat()},
+        "shift_options": [("", "None")] + [
+            (str(s.id), f"{s.terminal_code} – {s.clerk_name}") for s in board.shifts],
+    }, status=_status(adjust_error, request))
+
+
+@get("/reconciliation/{location_id:int}/{day:date}", name="reconciliation.board", guards=READ)
+async def day_board(request: Request, location_id: int, day: date) -> Template:
+    return await _board_page(request, location_id, day)
+
+
+@get("/reconciliation/{location_id:int}/{day:date}/shifts.csv", name="reconciliation.csv",
+     guards=READ)
+async def board_csv(request: Request, location_id: int, day: date) -> Response[str]:
+    board = await boards.day_board(principal(request), location_id, day)
+    rows = []
+    for s in board.shifts:
+        counted = s.counted or {}
+        decision = s.latest_decision or {}
+        rows.append([
+            board.location["code"], day, s.id, s.terminal_code, s.clerk_name, s.state_label,
+            cents(s.float_cents), cents(s.expected_cash_cents),
+            cents(counted.get("cash_cents")), cents(s.expected_checks_cents),
+            cents(counted.get("checks_cents")), cents(s.expected_card_cents),
+            cents(counted.get("card_cents")), cents(s.over_short_cents),
+            decision.get("outcome", ""), decision.get("reason_code", ""),
+            decision.get("note", ""), s.unresolved_cards, s.print_problems,
+            "yes" if s.receipt_gap else "no", s.deposit_id or "",
+        ])
+    body = to_csv([
+        "location", "business_date", "shift", "terminal", "clerk", "state", "float",
+        "expected_cash", "counted_cash", "expected_checks", "counted_checks", "card_sales",
+        "card_batch", "over_short", "decision", "reason", "note", "unresolved_card_outcomes",
+        "print_problems", "receipt_gap", "deposit",
+    ], rows)
+    return _download(body, f"day-board-{board.location['code']}-{day}.csv", "text/csv")
+
+
+@get("/reconciliation/{location_id:int}/{day:date}/deposits.csv",
+     name="reconciliation.deposits_csv", guards=READ)
+async def deposits_csv(request: Request, location_id: int, day: date) -> Response[str]:
+    board = await boards.day_board(principal(request), location_id, day)
+    body = to_csv(
+        ["deposit", "location", "business_date", "bag", "status", "cash", "checks",
+         "checks_count", "prepared_by", "verified_by", "bank_amount", "note"],
+        [[d["id"], board.location["code"], day, d["bag_number"], d["status"],
+          cents(d["cash_cents"]), cents(d["checks_cents"]), d["checks_count"],
+          d["prepared_by_name"], d["verified_by_name"] or "", cents(d["bank_amount_cents"]),
+          d["note"]] for d in board.deposits])
+    return _download(body, f"deposits-{board.location['code']}-{day}.csv", "text/csv")
+
+
+@get("/reconciliation/{location_id:int}/{day:date}/report.pdf", name="reconciliation.report",
+     guards=READ)
+async def daily_report(request: Request, location_id: int, day: date) -> Response[bytes]:
+    board = await boards.day_board(principal(request), location_id, day)
+    body = pdf.daily_report(board, datetime.now(UTC))
+    return _download(body, f"reconciliation-{board.location['code']}-{day}.pdf",
+                     "application/pdf", inline=True)
+
+
+def _download(body: Any, filename: str, media_type: str, inline: bool = False) -> Response[Any]:
+    disposition = "inline" if inline else "attachment"
+    return Response(body, media_type=media_type, headers={
+        "Content-Disposition": f'{disposition}; filename="{filename}"',
+        "Cache-Control": "no-store",
+    })
+
+
+# ---------------------------------------------------------------- variance review
+
+
+async def _shift_page(request: Request, shift_id: int, error: DomainError | None = None,
+                      values: dict[str, Any] | None = None) -> Template:
+    actor = principal(request)
+    line = await boards.shift_line(actor, shift_id)
+    shift = await drawers.get_shift(shift_id)
+    steps = {}
+    if line.status == rules.SHIFT_COUNTED:
+        steps = await variances.reviewable_step(actor, shift, line.over_short_cents or 0)
+    return page(request, "reconciliation/shift.html", {
+        "line": line, "shift": shift, "rules": rules, "steps": steps,
+        "movements": await drawers.movements(shift_id),
+        "board_url": board_url(int(shift["location"]), shift["business_date"]),
+        "lead_limit_cents": rules_limit(),
+        "errors": error.field_errors if error else {}, "error": error.message if error else "",
+        "values": values or {},
+    }, status=_status(error, request))
+
+
+def rules_limit() -> int:
+    return get_settings().variance_lead_limit_cents
+
+
+@get("/reconciliation/shift/{shift_id:int}", name="reconciliation.shift", guards=READ)
+async def shift_review(request: Request, shift_id: int) -> Template:
+    return await _shift_page(request, shift_id)
+
+
+@post("/reconciliation/shift/{shift_id:int}/review", name="reconciliation.review", guards=WORK)
+async def review_shift(request: Request, shift_id: int) -> Template | Redirect:
+    form = await request.form()
+    data = variances.ReviewForm(
+        outcome=text(form, "outcome", 20), reason_code=text(form, "reason_code", 32),
+        note=text(form, "note", 2000), recommend_only=text(form, "step") == "recommend",
+    )
+    try:
+        result = await variances.review(principal(request), shift_id, data)
+    except ValidationFailed as exc:
+        return await _shift_page(request, shift_id, exc, data.__dict__)
+    shift = await drawers.get_shift(shift_id)
+    return await redirect(request, board_url(int(shift["location"]), shift["business_date"]),
+                          f"{shift['terminal_code']} ({shift['clerk_name']}): {result.message}")
+
+
+# ---------------------------------------------------------------- deposits
+
+
+async def _deposit_form_page(request: Request, location_id: int, day: date,
+                             error: DomainError | None = None,
+                             values: dict[str, Any] | None = None) -> Template:
+    board = await boards.day_board(principal(request), location_id, day)
+    lines = board.undeposited
+    if values is None:
+        values = {"shift_ids": [s.id for s in lines],
+                  "denominations": deposits.suggested_denominations(lines), "bag_number": "",
+                  "note": ""}
+    return page(request, "reconciliation/deposit_form.html", {
+        "board": board, "lines": lines, "values": values, "denominations": denominations(),
+        "url": board_url(location_id, day),
+        "errors": error.field_errors if error else {}, "error": error.message if error else "",
+    }, status=_status(error, request))
+
+
+@get("/reconciliation/{location_id:int}/{day:date}/deposit", name="reconciliation.deposit_new",
+     guards=WORK)
+async def new_deposit(request: Request, location_id: int, day: date) -> Template:
+    return await _deposit_form_page(request, location_id, day)
+
+
+@post("/reconciliation/{location_id:int}/{day:date}/deposit",
+      name="reconciliation.deposit_prepare", guards=WORK)
+async def prepare_deposit(request: Request, location_id: int, day: date) -> Template | Redirect:
+    form = await request.form()
+    errors: dict[str, str] = {}
+    counts = _denominations(form, errors)
+    data = deposits.DepositForm(
+        shift_ids=tuple(int(v) for v in form.getall("shift_ids", []) if str(v).isdigit()),
+        bag_number=text(form, "bag_number", 60), denominations=counts,
+        note=text(form, "note", 2000),
+    )
+    values = {"shift_ids": list(data.shift_ids), "denominations": counts,
+              "bag_number": data.bag_number, "note": data.note}
+    try:
+        if errors:
+            raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
+        deposit_id = await deposits.prepare(principal(request), location_id, day, data)
+    except ValidationFailed as exc:
+        return await _deposit_form_page(request, location_id, day, exc, values)
+    return await redirect(request, f"/reconciliation/deposit/{deposit_id}",
+                          f"Deposit bag {data.bag_number.upper()} prepared; a second person "
+                          "verifies it.")
+
+
+async def _deposit_page(request: Request, deposit_id: int, error: DomainError | None = None,
+                        values: dict[str, Any] | None = None) -> Template:
+    deposit = await deposits.get_deposit(principal(request), deposit_id)
+    return page(request, "reconciliation/deposit.html", {
+        "deposit": deposit, "rules": rules,
+        "url": board_url(int(deposit["location"]), deposit["business_date"]),
+        "errors": error.field_errors if error else {}, "error": error.message if error else "",
+        "values": values or {},
+    }, status=_status(error, request))
+
+
+@get("/reconciliation/deposit/{deposit_id:int}", name="reconciliation.deposit", guards=READ)
+async def show_deposit(request: Request, deposit_id: int) -> Template:
+    return await _deposit_page(request, deposit_id)
+
+
+@get("/reconciliation/deposit/{deposit_id:int}/slip.pdf", name="reconciliation.slip",
+     guards=READ)
+async def deposit_slip(request: Request, deposit_id: int) -> Response[bytes]:
+    deposit = await deposits.get_deposit(principal(request), deposit_id)
+    return _download(pdf.deposit_slip(deposit), f"deposit-slip-{deposit['bag_number']}.pdf",
+                     "application/pdf", inline=True)
+
+
+@post("/reconciliation/deposit/{deposit_id:int}/verify", name="reconciliation.verify",
+      guards=WORK)
+async def verify_deposit(request: Request, deposit_id: int) -> Template | Redirect:
+    form = await request.form()
+    errors: dict[str, str] = {}
+    amount = _money_field(form, "counted_cash", errors)
+    try:
+        if errors:
+            raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
+        await deposits.verify(principal(request), deposit_id, amount)
+    except ValidationFailed as exc:
+        return await _deposit_page(request, deposit_id, exc,
+                                   {"counted_cash": text(form, "counted_cash", 20)})
+    return await redirect(request, f"/reconciliation/deposit/{deposit_id}",
+                          "Deposit verified: the bag matches the slip.")
+
+
+@post("/reconciliation/deposit/{deposit_id:int}/send", name="reconciliation.send", guards=WORK)
+async def send_deposit(request: Request, deposit_id: int) -> Redirect:
+    await deposits.send(principal(request), deposit_id)
+    return await redirect(request, f"/reconciliation/deposit/{deposit_id}",
+                          "Deposit marked in transit to the bank.")
+
+
+@post("/reconciliation/deposit/{deposit_id:int}/confirm", name="reconciliation.confirm",
+      guards=WORK)
+async def confirm_deposit(request: Request, deposit_id: int) -> Template | Redirect:
+    form = await request.form()
+    errors: dict[str, str] = {}
+    amount = _money_field(form, "bank_amount", errors)
+    note = text(form, "note", 2000)
+    try:
+        if errors:
+            raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
+        status = await deposits.confirm(principal(request), deposit_id, amount, note)
+    except ValidationFailed as exc:
+        return await _deposit_page(request, deposit_id, exc, {
+            "bank_amount": text(form, "bank_amount", 20), "note": note})
+    message = ("The bank confirmed the deposit." if status == rules.CONFIRMED
+               else "The bank's amount differs: the deposit is flagged as a discrepancy.")
+    return await redirect(request, f"/reconciliation/deposit/{deposit_id}", message)
+
+
+# ---------------------------------------------------------------- sign-off and adjustments
+
+
+@post("/reconciliation/{location_id:int}/{day:date}/sign-off", name="reconciliation.sign_off",
+      guards=DECIDE)
+async def sign_off(request: Request, location_id: int, day: date) -> Redirect:
+    await signoff.sign_off(principal(request), location_id, day)
+    return await redirect(request, board_url(location_id, day),
+                          f"The day {day.isoformat()} is signed off and locked.")
+
+
+@post("/reconciliation/{location_id:int}/{day:date}/adjust", name="reconciliation.adjust",
+      guards=DECIDE)
+async def adjust(request: Request, location_id: int, day: date) -> Template | Redirect:
+    form = await request.form()
+    errors: dict[str, str] = {}
+    amount = _money_field(form, "amount", errors)
+    raw_date = text(form, "entry_date", 10)
+    entry_date: date | None = None
+    try:
+        entry_date = date.fromisoformat(raw_date) if raw_date else None
+    except ValueError:
+        errors["entry_date"] = "Enter a date like 2026-01-31."
+    values = {"amount": text(form, "amount", 20), "memo": text(form, "memo", 2000),
+              "entry_date": raw_date, "shift_id": text(form, "shift_id", 12)}
+    data = signoff.AdjustmentForm(amount_cents=amount, memo=values["memo"],
+                                  entry_date=entry_date,
+                                  shift_id=int_or_none(values["shift_id"]))
+    try:
+        if errors:
+            raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
+        await signoff.post_adjustment(principal(request), location_id, day, data)
+    except DayLocked as exc:
+        locked = ValidationFailed(exc.message, field_errors={"entry_date": exc.message})
+        return await _board_page(request, location_id, day, locked, values)
+    except ValidationFailed as exc:
+        return await _board_page(request, location_id, day, exc, values)
+    return await redirect(request, board_url(location_id, day), signoff.adjustment_message(
+        amount, day, entry_date or business_date()))
+
+
+ROUTES = [
+    index, day_board, board_csv, deposits_csv, daily_report, shift_review, review_shift,
+    new_deposit, prepare_deposit, show_deposit, deposit_slip, verify_deposit, send_deposit,
+    confirm_deposit, sign_off, adjust,
+]
