@@ -123,7 +123,7 @@ def _two_columns(left: str, right: str, columns: int) -> list[str]:
     """``left`` wrapped, ``right`` right-aligned on the last line (or alone if no room)."""
     room = columns - len(right) - 1
     if room < 1:
-        return [*textwrap.wrap(left, columns), right.rjust(columns)]
+        return [*textwrap.wrap(left, columns), *(part.rjust(columns) for part in textwrap.wrap(right, columns))]
     wrapped = textwrap.wrap(left, room) or [""]
     *head, last = wrapped
     return [*head, last.ljust(room) + " " + right]
