@@ -1,7 +1,7 @@
 """Thin HTTP controllers, one module per area. Each module exports ROUTES."""
 
 from app.routes import admin_catalog, admin_org, admin_users, audit, auth, health, home
-from app.routes import admin_terminals, kiosk, kiosk_sale, kiosk_shift
+from app.routes import admin_terminals, kiosk, kiosk_outcomes, kiosk_refund, kiosk_sale, kiosk_shift
 from app.routes import reconciliation, reports
 
 ROUTE_HANDLERS = [
@@ -16,6 +16,8 @@ ROUTE_HANDLERS = [
     *kiosk.ROUTES,
     *kiosk_shift.ROUTES,
     *kiosk_sale.ROUTES,
+    *kiosk_refund.ROUTES,
+    *kiosk_outcomes.ROUTES,
     *reconciliation.ROUTES,
     *reports.ROUTES,
 ]

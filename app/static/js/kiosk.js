@@ -73,6 +73,28 @@
     document.querySelectorAll("[data-count-total]").forEach(updateCount);
   });
 
+  // --- Modals live in #modal: a [data-close-modal] button or the server's kiosk:closeModal
+  // event empties it. Escape clicks the visible [data-key=Escape] control.
+  function closeModal() {
+    var modal = document.getElementById("modal");
+    if (modal) { modal.innerHTML = ""; }
+    focusScan();
+  }
+  document.addEventListener("click", function (e) {
+    if (e.target.closest("[data-close-modal]")) { window.setTimeout(closeModal, 0); }
+  });
+  document.body.addEventListener("kiosk:closeModal", closeModal);
+
+  // --- The scan box empties after each scan so the next one starts clean.
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = e.target.closest && e.target.closest("[data-scan-form]");
+    if (form && e.detail.requestConfig && e.detail.requestConfig.verb === "post") {
+      form.reset();
+      var results = document.getElementById("search-results");
+      if (results) { results.innerHTML = ""; }
+    }
+  });
+
   // --- Cash tendered: quick-cash buttons fill the amount field.
   document.addEventListener("click", function (e) {
     var fill = e.target.closest("[data-fill]");

@@ -1,0 +1,124 @@
+"""Voids and refunds at the kiosk: the money goes back the way it came.
+
+Card money goes back through the payment terminal FIRST (recorded as a card refund attempt,
+run on the terminal, answer stored); only an approved card refund is passed to the sales
+service, which records the void or refund with its reversing ledger entry in one transaction.
+Above the override threshold a supervisor's (void: lead's) PIN is checked before anything is
+sent to the terminal, so no card is refunded for a return that would then be refused.
+After the commit: the drawer opens for cash, stored value comes off the card, the receipt prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.auth.principal import Principal
+from app.errors import DomainError, ValidationFailed
+from app.kiosk import checkout, devices
+from app.kiosk.context import AtKiosk
+from app.sales import cards
+from app.sales import services as sales
+from app.sales.authority import OverrideAction, check_override
+from app.sales.cart import CARD, CASH, TenderInput, plan_refund_tenders
+
+
+@dataclass(frozen=True)
+class ReturnPlan:
+    amount_cents: int
+    by_kind: dict[str, int]
+
+
+def plan(refundable: sales.Refundable, quantities: Mapping[int, int]) -> ReturnPlan:
+    by_id = {int(line["id"]): line for line in refundable.lines}
+    amount = 0
+    for line_id, quantity in quantities.items():
+        line = by_id.get(line_id)
+        if line is None:
+            raise ValidationFailed("That line is not part of this sale.")
+        amount += int(line["unit_cents"]) * quantity
+    if amount <= 0:
+        raise ValidationFailed("Choose what is being refunded (a quantity on at least one line).")
+    return ReturnPlan(amount, plan_refund_tenders(amount, refundable.by_kind))
+
+
+async def _card_refund(at: AtKiosk, amount_cents: int) -> str:
+    """Refund on the payment terminal; the approved refund's reference (else a clear error)."""
+    reference = await cards.begin_card_payment(at.clerk, terminal_id=at.terminal_id,
+                                               amount_cents=amount_cents, kind="refund")
+    try:
+        result = await devices.device_set(at.terminal).terminal.refund(amount_cents, reference)
+        status = "unknown" if result.status == "unknown_outcome" else result.status
+        attempt = await cards.record_card_result(
+            reference, status, result.brand, result.last4, result.auth_code,
+            result.terminal_txn_id, result.reason or "", actor=at.clerk)
+    except Exception as exc:
+        attempt = await cards.record_card_result(reference, "unknown",
+                                                 message=devices.clerk_message(exc),
+                                                 actor=at.clerk)
+    if attempt["status"] not in cards.USABLE_STATUSES:
+        raise DomainError(
+            f"The card refund was {attempt['status_label'].lower()}. Nothing was recorded; "
+            + ("a supervisor must settle the unclear card refund before trying again."
+               if attempt["status"] == cards.UNKNOWN else "try again or ask a supervisor."))
+    return reference
+
+
+async def _card_balance(at: AtKiosk, sale: dict[str, Any]) -> int | None:
+    """Stored value comes off the customer's card: read it (it must be the sale's card)."""
+    serials = {line["card_serial"] for line in sale["lines"] if line["card_serial"]}
+    if not serials:
+        return None
+    try:
+        card = await devices.read_card(at.terminal)
+    except Exception as exc:
+        raise DomainError(devices.clerk_message(exc) + " Put the customer's fare card on the "
+                          "reader: value is taken back off it.") from exc
+    if card["serial"] not in serials:
+        raise DomainError(f"The card on the reader is {card['serial']}, not the card of this "
+                          "sale. Put the right card on the reader.")
+    return int(card["stored_value_cents"])
+
+
+async def refund(at: AtKiosk, *, sale_id: int, quantities: Mapping[int, int], reason: str,
+                 key: str, override: Principal | None) -> sales.SaleResult:
+    refundable = await sales.refundable(sale_id)
+    chosen = plan(refundable, quantities)
+    section_id = int(refundable.sale["section_id"])
+    check_override(OverrideAction.REFUND, clerk=at.clerk, override=override,
+                   section_id=section_id, amount_cents=chosen.amount_cents)
+    balance = await _card_balance(at, refundable.sale)
+    tenders = [TenderInput(kind=kind, amount_cents=amount) for kind, amount
+               in chosen.by_kind.items() if kind != CARD]
+    if chosen.by_kind.get(CARD):
+        reference = await _card_refund(at, chosen.by_kind[CARD])
+        tenders.append(TenderInput(kind=CARD, amount_cents=chosen.by_kind[CARD],
+                                   payment_reference=reference))
+    result = await sales.refund_sale(
+        at.clerk, terminal_id=at.terminal_id, original_sale_id=sale_id,
+        line_quantities=dict(quantities), reason_code=reason, idempotency_key=key,
+        refund_tenders=tenders, card_balance_cents=balance, override=override)
+    if result.created:
+        await checkout.after_sale(at.terminal, result.sale_id, actor=at.clerk,
+                                  cash=CASH in chosen.by_kind, total_cents=result.total_cents)
+    return result
+
+
+async def void(at: AtKiosk, *, sale_id: int, reason: str, key: str,
+               override: Principal | None) -> sales.SaleResult:
+    sale = await sales.get_sale(sale_id)
+    check_override(OverrideAction.VOID, clerk=at.clerk, override=override,
+                   section_id=int(sale["section_id"]), amount_cents=int(sale["total_cents"]))
+    if sale["kind"] != "sale" or sale["returns"]:
+        raise ValidationFailed("Only a sale with no refunds yet can be voided; refund it instead.")
+    refunds = [await _card_refund(at, int(t["amount_cents"]))
+               for t in sale["tenders"] if t["kind"] == CARD]
+    result = await sales.void_sale(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id,
+                                   reason_code=reason, idempotency_key=key, card_refunds=refunds,
+                                   override=override)
+    if result.created:
+        await checkout.after_sale(at.terminal, result.sale_id, actor=at.clerk,
+                                  cash=any(t["kind"] == CASH for t in sale["tenders"]),
+                                  total_cents=result.total_cents)
+    return result

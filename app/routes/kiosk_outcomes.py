@@ -1,0 +1,52 @@
+"""Card outcomes the terminal could not resolve: listed for a supervisor to settle at the kiosk.
+
+Settling states what really happened (checked on the processor's report): charged or not
+charged. Never a blind second charge. A clerk at the kiosk asks a supervisor, who enters their
+PIN in the form; a supervisor signed in at the kiosk settles as themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.response import Template
+
+from app.auth.errors import SignInFailed
+from app.errors import DomainError
+from app.kiosk.context import AtKiosk, ClerkAtKiosk
+from app.kiosk.override import second_person
+from app.kiosk.screens import frame
+from app.kiosk.web import kiosk_page, kiosk_router, to_kiosk
+from app.sales import cards
+from app.web.render import form_data, text
+
+
+async def _page(request: Request, at: AtKiosk, **extra: Any) -> Template:
+    from app.drawers.services import shift_in_use_for_terminal
+
+    outcomes = await cards.unresolved_card_outcomes([int(at.terminal["location"])])
+    return kiosk_page(request, "kiosk/card_outcomes.html", {
+        **await frame(at, await shift_in_use_for_terminal(at.terminal_id)),
+        "outcomes": outcomes, "error": "", "errors": {}, "reference": "", **extra})
+
+
+@get("/kiosk/card-outcomes", name="kiosk.card_outcomes")
+async def outcomes(request: Request, at: ClerkAtKiosk) -> Template:
+    return await _page(request, at)
+
+
+@post("/kiosk/card-outcomes/{reference:str}", name="kiosk.card_outcomes.settle")
+async def settle(request: Request, at: ClerkAtKiosk, reference: str) -> Response:
+    form = await form_data(request)
+    try:
+        supervisor = await second_person(form, "override", at.clerk.origin, at.clerk) or at.clerk
+        await cards.settle_card_outcome(supervisor, reference[:40], text(form, "outcome", 12),
+                                        text(form, "note", 200))
+    except (DomainError, SignInFailed) as exc:
+        return await _page(request, at, error=exc.message, errors=exc.field_errors,
+                           reference=reference)
+    return to_kiosk(request, "/kiosk/card-outcomes")
+
+
+ROUTES = [kiosk_router([outcomes, settle])]

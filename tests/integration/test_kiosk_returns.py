@@ -1,0 +1,124 @@
+"""Voids, refunds (with the supervisor override modal) and unclear card outcomes at the kiosk."""
+
+from __future__ import annotations
+
+import re
+
+from app.auth.roles import Role
+from app.catalog import rules
+from app.kiosk import devices
+from app.ledger import services as ledger
+from app.ledger.accounts import DRAWER_CASH
+from app.sales.tables import PaymentAttempt, Sale, Tender
+from tests.fixtures import PIN, Browser, make_user
+from tests.integration.test_kiosk_sale import _add, _key, _sale_id, _wait_card
+from tests.integration.test_kiosk_support import HX, make_product, selling_counter, terminal_row
+
+
+async def _cash_sale(browser: Browser, product_id: int, times: int, tendered: str) -> int:
+    for _ in range(times):
+        await _add(browser, product_id)
+    cash = await browser.get("/kiosk/tender/cash", headers=HX)
+    done = await browser.post_form("/kiosk/pay/cash", {"idempotency_key": _key(cash.text),
+                                                       "tendered": tendered}, headers=HX)
+    return await _sale_id(done)
+
+
+async def test_refund_above_the_threshold_needs_a_supervisor_pin(browser: Browser) -> None:
+    counter, clerk = await selling_counter(browser)
+    book = await make_product(counter.admin, rules.TICKET_BOOK, 2_500)
+    sale_id = await _cash_sale(browser, book, 2, "50")
+    sale = await Sale.select().where(Sale.id == sale_id).first()
+    found = await browser.get(f"/kiosk/refund?code={sale['receipt_number']}")
+    assert found.status_code == 200 and 'data-testid="refund-sale"' in found.text
+    line_id = re.search(r'name="line_(\d+)"', found.text).group(1)  # type: ignore[union-attr]
+    key = _key(found.text)
+    form = {"idempotency_key": key, f"line_{line_id}": "1", "reason": "customer_changed_mind"}
+    asked = await browser.post_form(f"/kiosk/refund/{sale_id}", form)
+    assert asked.status_code == 200 and 'data-testid="override-modal"' in asked.text
+    assert "needs a" in asked.text and "supervisor" in asked.text
+    assert not await Sale.exists().where(Sale.original == sale_id)
+    supervisor = await make_user(Role.SUPERVISOR, (counter.org.section_id,))
+    wrong = await browser.post_form(f"/kiosk/refund/{sale_id}", {
+        **form, "override_login": supervisor.username, "override_pin": "0000"})
+    assert 'data-testid="override-modal"' in wrong.text and "do not match" in wrong.text
+    done = await browser.post_form(f"/kiosk/refund/{sale_id}", {
+        **form, "override_login": supervisor.username, "override_pin": PIN})
+    refund_id = await _sale_id(done)
+    refund = await Sale.select().where(Sale.id == refund_id).first()
+    assert refund["kind"] == "refund" and refund["override_by"] == supervisor.id
+    assert refund["clerk"] == clerk.id and abs(refund["total_cents"]) == 2_500
+    page = await browser.get(f"/kiosk/sale/{refund_id}")
+    assert "Give back to the customer" in page.text and "$25.00" in page.text
+    balance = (await ledger.shift_balances(refund["shift"]))[DRAWER_CASH]
+    assert balance == 10_000 + 5_000 - 2_500
+
+
+async def test_small_refund_needs_no_override(browser: Browser) -> None:
+    counter, _ = await selling_counter(browser)
+    scrip = await make_product(counter.admin, rules.TAXI_SCRIP, 1_000)
+    sale_id = await _cash_sale(browser, scrip, 1, "10")
+    sale = await Sale.select().where(Sale.id == sale_id).first()
+    found = await browser.get(f"/kiosk/refund?code={sale['receipt_number']}")
+    line_id = re.search(r'name="line_(\d+)"', found.text).group(1)  # type: ignore[union-attr]
+    done = await browser.post_form(f"/kiosk/refund/{sale_id}", {
+        "idempotency_key": _key(found.text), f"line_{line_id}": "1", "reason": "overcharge"})
+    refund = await Sale.select().where(Sale.id == await _sale_id(done)).first()
+    assert refund["override_by"] is None
+
+
+async def test_unknown_receipt_says_so(browser: Browser) -> None:
+    await selling_counter(browser)
+    page = await browser.get("/kiosk/refund?code=999999")
+    assert "No sale with receipt" in page.text
+
+
+async def test_void_a_card_sale_refunds_on_the_terminal(browser: Browser) -> None:
+    counter, _ = await selling_counter(browser)
+    scrip = await make_product(counter.admin, rules.TAXI_SCRIP, 1_000)
+    await _add(browser, scrip)
+    started = await browser.post_form("/kiosk/pay/card", {"amount": "10"}, headers=HX)
+    sale_id = await _sale_id(await _wait_card(browser, started.text))
+    sale = await Sale.select().where(Sale.id == sale_id).first()
+    found = await browser.get(f"/kiosk/refund?code={sale['receipt_number']}")
+    assert "Void the whole sale" in found.text
+    key = re.findall(r'name="idempotency_key" value="([0-9a-f]+)"', found.text)[-1]
+    done = await browser.post_form(f"/kiosk/void/{sale_id}", {"idempotency_key": key,
+                                                              "reason": "keyed_in_error"})
+    void_id = await _sale_id(done)
+    tender = await Tender.select().where(Tender.sale == void_id).first()
+    assert tender["kind"] == "card" and tender["amount_cents"] == -1_000
+    refund_attempt = await PaymentAttempt.select().where(
+        (PaymentAttempt.kind == "refund") & (PaymentAttempt.sale == void_id)).first()
+    assert refund_attempt["status"] == "approved"
+
+
+async def test_lost_terminal_reply_goes_to_the_supervisor_list(browser: Browser) -> None:
+    counter, clerk = await selling_counter(browser)
+    terminal = await terminal_row(counter)
+    book = await make_product(counter.admin, rules.TICKET_BOOK, 2_500)
+    await _add(browser, book)
+    devices.control(terminal, "terminal", "timeout")
+    try:
+        # the sim terminal stops answering; the adapter gives up and reports unknown_outcome
+        pad = devices.device_set(terminal).terminal.device
+        pad.response_timeout = 1.0  # keep the test short
+        pad.transaction_timeout = 2.0
+        started = await browser.post_form("/kiosk/pay/card", {"amount": "25"}, headers=HX)
+        outcome = await _wait_card(browser, started.text, seconds=30)
+    finally:
+        devices.control(terminal, "terminal", "approve")
+    assert "Outcome unknown" in outcome.text and "Do not charge the card again" in outcome.text
+    again = await browser.post_form("/kiosk/pay/card", {"amount": "25"}, headers=HX)
+    assert "no clear outcome yet" in again.text  # never a blind second charge
+    listing = await browser.get("/kiosk/card-outcomes")
+    assert "Outcome unknown" in listing.text
+    reference = re.search(r'/kiosk/card-outcomes/([A-Za-z0-9-]+)', listing.text).group(1)  # type: ignore[union-attr]
+    supervisor = await make_user(Role.SUPERVISOR, (counter.org.section_id,))
+    settled = await browser.post_form(f"/kiosk/card-outcomes/{reference}", {
+        "outcome": "declined", "note": "not on the processor report",
+        "override_login": supervisor.username, "override_pin": PIN})
+    assert settled.status_code == 303
+    attempt = await PaymentAttempt.select().where(PaymentAttempt.reference == reference).first()
+    assert attempt["status"] == "settled_declined" and attempt["resolved_by"] == supervisor.id
+    assert attempt["clerk"] == clerk.id
