@@ -5,6 +5,8 @@
   mistake at the counter; leads run the counter).
 - A refund above the threshold (FAREDESK_REFUND_OVERRIDE_CENTS): a supervisor or administrator
   decides (leads only recommend refunds, DOMAIN.md).
+- A sale signed off as a policy exception: a lead, supervisor or administrator.
+- An unclear card outcome is settled by a supervisor or administrator (never the clerk).
 - Nobody overrides their own transaction; a supervisor only inside their own sections.
 """
 
@@ -22,12 +24,14 @@ class OverrideAction(StrEnum):
     VOID = "void"
     REFUND = "refund"
     SETTLE_CARD = "settle_card"
+    SALE_EXCEPTION = "sale_exception"
 
 
 OVERRIDE_ROLES: dict[OverrideAction, frozenset[Role]] = {
     OverrideAction.VOID: frozenset({Role.LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR}),
     OverrideAction.REFUND: frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}),
     OverrideAction.SETTLE_CARD: frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}),
+    OverrideAction.SALE_EXCEPTION: frozenset({Role.LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR}),
 }
 
 

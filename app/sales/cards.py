@@ -170,6 +170,18 @@ async def attempts_for_sale(sale_id: int) -> list[dict[str, Any]]:
     return [_shape(row) for row in rows]
 
 
+async def open_card_attempt(terminal_id: int) -> dict[str, Any] | None:
+    """The terminal's attempt still waiting for an answer (pending or unknown), if any.
+
+    After a kiosk restart: ask the terminal for this reference's status and record it.
+    """
+    row = await PaymentAttempt.select(*_columns()).where(
+        (PaymentAttempt.terminal == terminal_id)
+        & PaymentAttempt.status.is_in(list(OPEN_STATUSES))
+    ).order_by(PaymentAttempt.id, ascending=False).first()
+    return _shape(row) if row else None
+
+
 def is_used(attempt: dict[str, Any]) -> bool:
     return attempt["sale"] is not None or attempt["status"] == REFUNDED
 

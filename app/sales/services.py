@@ -356,7 +356,7 @@ async def complete_sale(
         shift = await require_open_shift(actor, terminal_id)
         terminal = await _terminal_info(terminal_id)
         if override is not None:
-            check_decider(OverrideAction.VOID, actor=override, doer_id=actor.id,
+            check_decider(OverrideAction.SALE_EXCEPTION, actor=override, doer_id=actor.id,
                           section_id=int(terminal["section_id"]))
         number = await _take_receipt_number(terminal_id, key)
         priced = await price_lines(lines, at=moment, card_serial=card_serial,

@@ -9,6 +9,7 @@ import pytest
 
 from app.audit.tables import AuditEvent
 from app.db import write_transaction
+from app.drawers.errors import NoOpenShift
 from app.errors import Forbidden, ValidationFailed
 from app.ledger.accounts import CARD_CLEARING, CARD_OUTCOME_SUSPENSE, FARE_REVENUE
 from app.sales import cards
@@ -65,6 +66,22 @@ async def test_no_new_charge_while_the_last_one_is_unclear(shop: Shop) -> None:
         await begin(shop)
     await cards.record_card_result(reference, "declined", brand="VISA", last4="1111")
     assert await begin(shop) != reference
+
+
+async def test_after_a_restart_the_kiosk_finds_the_waiting_attempt(shop: Shop) -> None:
+    assert await cards.open_card_attempt(shop.terminal_id) is None
+    reference = await begin(shop)
+    waiting = await cards.open_card_attempt(shop.terminal_id)
+    assert waiting is not None and waiting["reference"] == reference
+    await cards.record_card_result(reference, "approved", brand="MC", last4="5454")
+    assert await cards.open_card_attempt(shop.terminal_id) is None
+
+
+async def test_no_card_payment_without_an_open_shift() -> None:
+    closed = await make_shop(open_shift=False)
+    with pytest.raises(NoOpenShift):
+        await begin(closed)
+    assert not await PaymentAttempt.exists().where(PaymentAttempt.terminal == closed.terminal_id)
 
 
 async def test_only_brand_and_last_four_are_accepted(shop: Shop) -> None:

@@ -348,3 +348,20 @@ async def test_attempts_are_linked_and_no_card_data_is_audited(shop: Shop) -> No
         AuditEvent.object_id.is_in([str(result.sale_id), card_tender.payment_reference or ""]))
     assert summaries and not any("9876" in s["summary"] for s in summaries)
     assert not await CardLoad.exists().where(CardLoad.card_serial == "never")
+
+
+async def test_a_sale_signed_off_by_a_lead_records_who(shop: Shop) -> None:
+    with pytest.raises(Forbidden):
+        await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id, idempotency_key=key(),
+                                  lines=[line(shop.scrip)], tenders=[cash(SCRIP_CENTS)],
+                                  override=shop.clerk)
+    result = await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id,
+                                       idempotency_key=key(), lines=[line(shop.scrip)],
+                                       tenders=[cash(SCRIP_CENTS)], override=shop.lead)
+    assert (await sales.get_sale(result.sale_id))["override_by"] == shop.lead.id
+
+
+async def test_a_bad_idempotency_key_is_refused(shop: Shop) -> None:
+    with pytest.raises(ValidationFailed, match="expired"):
+        await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id, idempotency_key="x",
+                                  lines=[line(shop.scrip)], tenders=[cash(SCRIP_CENTS)])
