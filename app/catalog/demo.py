@@ -53,7 +53,8 @@ async def seed_catalog() -> None:
         product_id = await catalog.save_product(SYSTEM, catalog.ProductForm(
             code=code, name=name, kind=kind,
             fare_category_id=category_ids[category] if category else None,
-            barcode=barcode, sort=sort * 10, **limits,
+            barcode=barcode, sort=sort * 10, min_cents=limits.get("min_cents"),
+            max_cents=limits.get("max_cents"), balance_cap_cents=limits.get("balance_cap_cents"),
         ))
         if price is not None:
             await catalog.schedule_price(SYSTEM, product_id, price)

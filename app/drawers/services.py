@@ -20,7 +20,7 @@ from piccolo.query.functions.aggregate import Sum
 from app.audit.services import record
 from app.auth.principal import Principal
 from app.auth.roles import Role
-from app.db import write_transaction
+from app.db import is_sqlite, write_transaction
 from app.drawers import states
 from app.drawers.denominations import count_total, from_json, to_json
 from app.drawers.errors import NoOpenShift
@@ -84,6 +84,14 @@ def _shape(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+async def lock_shift(shift_id: int) -> None:
+    """Hold the shift row until the transaction ends, so a sale, a cash movement and the close
+    of one drawer happen one after another (PostgreSQL; SQLite's IMMEDIATE write transactions
+    already serialise writers)."""
+    if not is_sqlite():
+        await Shift.select(Shift.id).where(Shift.id == shift_id).lock_rows()
+
+
 async def get_shift(shift_id: int) -> dict[str, Any]:
     row = await Shift.select(*_shift_columns()).where(Shift.id == shift_id).first()
     if row is None:
@@ -133,6 +141,10 @@ async def require_open_shift(actor: Principal, terminal_id: int) -> dict[str, An
     if shift is None:
         raise NoOpenShift("Open a shift with a counted float before selling.")
     _check_drawer_actor(actor, shift)
+    await lock_shift(int(shift["id"]))
+    shift = await get_shift(int(shift["id"]))  # read again under the lock
+    if shift["status"] != states.OPEN:
+        raise NoOpenShift("Open a shift with a counted float before selling.")
     return shift
 
 
@@ -270,6 +282,7 @@ async def cash_movement(
     """
     _check_movement(kind, amount_cents, reason, actor, witness, override)
     async with write_transaction():
+        await lock_shift(shift_id)
         shift = await get_shift(shift_id)
         if shift["status"] != states.OPEN:
             raise NoOpenShift("This shift is closed; open a shift before using the drawer.")
@@ -439,6 +452,7 @@ async def submit_count(
     cash_cents = count_total(denominations)
     _check_count_amounts(checks_cents, checks_count, card_cents)
     async with write_transaction():
+        await lock_shift(shift_id)
         shift = await get_shift(shift_id)
         if shift["status"] not in (states.OPEN, states.RECOUNT):
             raise Conflict("This drawer has already been counted; a lead or supervisor can "
@@ -469,6 +483,7 @@ async def request_recount(actor: Principal, shift_id: int, reason: str) -> None:
         raise ValidationFailed("Say why the drawer must be recounted.",
                                field_errors={"reason": "Enter a reason."})
     async with write_transaction():
+        await lock_shift(shift_id)
         shift = await get_shift(shift_id)
         if not _may_oversee(actor, shift):
             raise Forbidden("Only a lead or supervisor of this location can ask for a recount.")
