@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from hardware.cardreader import FareCard, SerialFareCardReader
 from hardware.display import SerialCustomerDisplay
 from hardware.errors import PROTOCOL_ERROR, UNKNOWN_OUTCOME, UNSUPPORTED, HardwareError
-from hardware.printer import EscposReceiptPrinter, PrintResult, PrinterCashDrawer, PrinterStatus
+from hardware.printer import EscposReceiptPrinter, PrinterCashDrawer, PrinterStatus, PrintResult
 from hardware.receipt import Receipt
 from hardware.terminal import CardResult, Prompt, SerialPaymentTerminal
 
@@ -34,7 +34,9 @@ class DeviceWorker:
         self.name = name
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"hw-{name}")
 
-    async def run(self, fn: Callable[..., T], *args: Any, unexpected: str = PROTOCOL_ERROR, **kwargs: Any) -> T:
+    async def run(
+        self, fn: Callable[..., T], *args: Any, unexpected: str = PROTOCOL_ERROR, **kwargs: Any
+    ) -> T:
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
@@ -58,7 +60,9 @@ class _Simulated:
 
 
 class AsyncReceiptPrinter(_Simulated):
-    def __init__(self, printer: EscposReceiptPrinter, worker: DeviceWorker, url: str = "", simulator: Any = None):
+    def __init__(
+        self, printer: EscposReceiptPrinter, worker: DeviceWorker, url: str = "", simulator: Any = None
+    ):
         self.device, self.worker, self.url, self.simulator = printer, worker, url, simulator
 
     async def print_receipt(self, receipt: Receipt, *, kick_drawer: bool = False) -> PrintResult:
@@ -84,17 +88,33 @@ class AsyncCashDrawer(_Simulated):
 
 
 class AsyncPaymentTerminal(_Simulated):
-    def __init__(self, terminal: SerialPaymentTerminal, worker: DeviceWorker, url: str = "", simulator: Any = None):
+    def __init__(
+        self, terminal: SerialPaymentTerminal, worker: DeviceWorker, url: str = "", simulator: Any = None
+    ):
         self.device, self.worker, self.url, self.simulator = terminal, worker, url, simulator
 
-    async def sale(self, amount_cents: int, reference: str, on_prompt: PromptHandler | None = None) -> CardResult:
-        return await self.worker.run(self.device.sale, amount_cents, reference, self._bridge(on_prompt),
-                                     unexpected=UNKNOWN_OUTCOME)
+    async def sale(
+        self, amount_cents: int, reference: str, on_prompt: PromptHandler | None = None
+    ) -> CardResult:
+        return await self.worker.run(
+            self.device.sale, amount_cents, reference, self._bridge(on_prompt), unexpected=UNKNOWN_OUTCOME
+        )
 
-    async def refund(self, amount_cents: int, reference: str, original_txn_id: str = "",
-                     on_prompt: PromptHandler | None = None) -> CardResult:
-        return await self.worker.run(self.device.refund, amount_cents, reference, original_txn_id,
-                                     self._bridge(on_prompt), unexpected=UNKNOWN_OUTCOME)
+    async def refund(
+        self,
+        amount_cents: int,
+        reference: str,
+        original_txn_id: str = "",
+        on_prompt: PromptHandler | None = None,
+    ) -> CardResult:
+        return await self.worker.run(
+            self.device.refund,
+            amount_cents,
+            reference,
+            original_txn_id,
+            self._bridge(on_prompt),
+            unexpected=UNKNOWN_OUTCOME,
+        )
 
     async def cancel(self) -> bool:
         return self.device.cancel()  # not queued: the sale it cancels is running on the worker
@@ -122,23 +142,34 @@ class AsyncPaymentTerminal(_Simulated):
 
 
 class AsyncFareCardReader(_Simulated):
-    def __init__(self, reader: SerialFareCardReader, worker: DeviceWorker, url: str = "", simulator: Any = None):
+    def __init__(
+        self, reader: SerialFareCardReader, worker: DeviceWorker, url: str = "", simulator: Any = None
+    ):
         self.device, self.worker, self.url, self.simulator = reader, worker, url, simulator
 
     async def read(self) -> FareCard:
         return await self.worker.run(self.device.read)
 
-    async def write_product(self, txn_id: str, product_code: str, valid_from: date | None, valid_to: date | None,
-                            value_cents: int = 0) -> FareCard:
-        return await self.worker.run(self.device.write_product, txn_id, product_code, valid_from, valid_to,
-                                     value_cents)
+    async def write_product(
+        self,
+        txn_id: str,
+        product_code: str,
+        valid_from: date | None,
+        valid_to: date | None,
+        value_cents: int = 0,
+    ) -> FareCard:
+        return await self.worker.run(
+            self.device.write_product, txn_id, product_code, valid_from, valid_to, value_cents
+        )
 
     async def check(self) -> str:
         return await self.worker.run(self.device.check)
 
 
 class AsyncCustomerDisplay(_Simulated):
-    def __init__(self, display: SerialCustomerDisplay, worker: DeviceWorker, url: str = "", simulator: Any = None):
+    def __init__(
+        self, display: SerialCustomerDisplay, worker: DeviceWorker, url: str = "", simulator: Any = None
+    ):
         self.device, self.worker, self.url, self.simulator = display, worker, url, simulator
 
     async def show(self, line1: str, line2: str = "") -> None:

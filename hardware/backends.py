@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-import socket
-
 from escpos.escpos import Escpos
 from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import File, Network, Serial
@@ -39,7 +37,7 @@ class AppendFileEscpos(File):
         try:
             self.device = open(self.devfile, "ab")  # noqa: SIM115 - closed by close()
         except OSError as exc:
-            self.device = None
+            self.device = None  # type: ignore[assignment]
             raise DeviceNotFoundError(f"Could not open {self.devfile}: {exc}") from exc
 
 
@@ -58,7 +56,7 @@ class SimEscpos(Escpos):
 
     def _raw(self, msg: bytes) -> None:
         if self._session is None:
-            raise socket.error("simulated printer is not open")
+            raise OSError("simulated printer is not open")
         self._replies += self._session.feed(msg)
 
     def _read(self) -> bytes:
@@ -69,4 +67,4 @@ class SimEscpos(Escpos):
         if self._session is not None:
             self._session.close()
             self._session = None
-        self.device = False
+        self.device = False  # type: ignore[assignment]

@@ -50,7 +50,7 @@ class CardProduct:
 
     @classmethod
     def decode(cls, text: str) -> CardProduct:
-        code, start, end = (text.split(";") + ["", ""])[:3]
+        code, start, end = ([*text.split(";"), "", ""])[:3]
         return cls(code, _date(start), _date(end))
 
 
@@ -65,15 +65,30 @@ class FareCard:
     last_txn_id: str | None = None
 
     def encode_fields(self) -> list[str]:
-        return ["CARD", self.serial, self.card_type, self.fare_category, self.status,
-                str(self.stored_value_cents), self.last_txn_id or "", *(p.encode() for p in self.products)]
+        return [
+            "CARD",
+            self.serial,
+            self.card_type,
+            self.fare_category,
+            self.status,
+            str(self.stored_value_cents),
+            self.last_txn_id or "",
+            *(p.encode() for p in self.products),
+        ]
 
     @classmethod
     def decode_fields(cls, fields: list[str]) -> FareCard:
         if len(fields) < 7 or fields[0] != "CARD" or not fields[5].lstrip("-").isdigit():
             raise HardwareError(PROTOCOL_ERROR, "The card reader sent an unreadable card record.")
-        return cls(fields[1], fields[2], fields[3], int(fields[5]), fields[4],
-                   [CardProduct.decode(p) for p in fields[7:] if p], fields[6] or None)
+        return cls(
+            fields[1],
+            fields[2],
+            fields[3],
+            int(fields[5]),
+            fields[4],
+            [CardProduct.decode(p) for p in fields[7:] if p],
+            fields[6] or None,
+        )
 
 
 def _iso(value: date | None) -> str:
@@ -95,8 +110,14 @@ def _reader_error(fields: list[str]) -> HardwareError:
 class SerialFareCardReader(FramedSerialDevice):
     kind = "card reader"
 
-    def __init__(self, connect: Connector, *, response_timeout: float = 5.0, ack_timeout: float = 1.0,
-                 byte_timeout: float = 0.5) -> None:
+    def __init__(
+        self,
+        connect: Connector,
+        *,
+        response_timeout: float = 5.0,
+        ack_timeout: float = 1.0,
+        byte_timeout: float = 0.5,
+    ) -> None:
         super().__init__(connect, ack_timeout=ack_timeout, byte_timeout=byte_timeout)
         self.response_timeout = response_timeout
 
@@ -114,7 +135,12 @@ class SerialFareCardReader(FramedSerialDevice):
         return "online (card present)"
 
     def write_product(
-        self, txn_id: str, product_code: str, valid_from: date | None, valid_to: date | None, value_cents: int = 0,
+        self,
+        txn_id: str,
+        product_code: str,
+        valid_from: date | None,
+        valid_to: date | None,
+        value_cents: int = 0,
     ) -> FareCard:
         """Load a pass (code + validity) or add stored value (``STORED_VALUE`` + cents)."""
         if isinstance(value_cents, bool) or not isinstance(value_cents, int) or value_cents < 0:
@@ -122,7 +148,9 @@ class SerialFareCardReader(FramedSerialDevice):
         if not txn_id or not txn_id.isascii() or ";" in product_code:
             raise ValueError("txn_id must be ASCII and product_code may not contain ';'")
         with self._job():
-            return self._io(lambda link: self._write(link, txn_id, product_code, valid_from, valid_to, value_cents))
+            return self._io(
+                lambda link: self._write(link, txn_id, product_code, valid_from, valid_to, value_cents)
+            )
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -147,7 +175,9 @@ class SerialFareCardReader(FramedSerialDevice):
             raise _reader_error(reply)
         return FareCard.decode_fields(reply)
 
-    def _write(self, link: Link, txn_id: str, code: str, start: date | None, end: date | None, value: int) -> FareCard:
+    def _write(
+        self, link: Link, txn_id: str, code: str, start: date | None, end: date | None, value: int
+    ) -> FareCard:
         before = self._read(link)
         if before.last_txn_id == txn_id:
             return before  # already on the card: a retry never loads twice
@@ -166,8 +196,11 @@ class SerialFareCardReader(FramedSerialDevice):
             raise HardwareError(PROTOCOL_ERROR, f"Unexpected reply from the card reader: {reply[0]}.")
         after = self._read_back(link)
         if after is None or not _confirms(before, after, txn_id, code, start, end, value):
-            raise HardwareError(WRITE_NOT_CONFIRMED, "The reader reported the write but the card does not show it. "
-                                "Check the card before selling again.")
+            raise HardwareError(
+                WRITE_NOT_CONFIRMED,
+                "The reader reported the write but the card does not show it. "
+                "Check the card before selling again.",
+            )
         return after
 
     def _read_back(self, link: Link) -> FareCard | None:
@@ -196,12 +229,22 @@ class SerialFareCardReader(FramedSerialDevice):
             raise HardwareError(code, f"{why} Nothing was written to the card; it is safe to try again.")
         if code == TIMEOUT:
             code = WRITE_NOT_CONFIRMED
-        raise HardwareError(code, f"{why} Put the same card back on the reader and retry with the same "
-                            "transaction: it cannot be loaded twice.")
+        raise HardwareError(
+            code,
+            f"{why} Put the same card back on the reader and retry with the same "
+            "transaction: it cannot be loaded twice.",
+        )
 
 
-def _confirms(before: FareCard, after: FareCard, txn_id: str, code: str, start: date | None,
-              end: date | None, value: int) -> bool:
+def _confirms(
+    before: FareCard,
+    after: FareCard,
+    txn_id: str,
+    code: str,
+    start: date | None,
+    end: date | None,
+    value: int,
+) -> bool:
     if after.serial != before.serial or after.last_txn_id != txn_id:
         return False
     if code == STORED_VALUE:

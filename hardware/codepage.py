@@ -29,9 +29,31 @@ CODE_PAGES: Final = {
 DEFAULT_CODE_PAGE: Final = "cp858"  # cp850 plus the euro sign; common on Epson-style printers
 
 _REPLACEMENTS: Final = {
-    "€": "EUR", "£": "GBP", "“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'",
-    "–": "-", "—": "-", "−": "-", "…": "...", "•": "*", "·": ".", "×": "x", "\u00a0": " ",
-    "ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l",
+    "€": "EUR",
+    "£": "GBP",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "‘": "'",
+    "’": "'",
+    "‚": "'",
+    "–": "-",
+    "—": "-",
+    "−": "-",
+    "…": "...",
+    "•": "*",
+    "·": ".",
+    "×": "x",
+    "\u00a0": " ",
+    "ß": "ss",
+    "Æ": "AE",
+    "æ": "ae",
+    "Œ": "OE",
+    "œ": "oe",
+    "Ø": "O",
+    "ø": "o",
+    "Ł": "L",
+    "ł": "l",
     "\t": " ",
 }
 
@@ -52,9 +74,7 @@ def _encode_char(char: str, codec: str) -> bytes:
     replacement = _REPLACEMENTS.get(char)
     if replacement is not None:
         return b"".join(_encode_char(c, codec) for c in replacement)
-    stripped = "".join(
-        c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-    )
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
     if stripped and stripped != char:
         try:
             return stripped.encode(codec)

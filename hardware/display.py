@@ -7,6 +7,7 @@ answers, so problems show up as a port that will not open or a write that times 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 
@@ -98,7 +99,5 @@ class SerialCustomerDisplay:
     def _drop(self) -> None:
         port, self._port = self._port, None
         if port is not None:
-            try:
+            with contextlib.suppress(serial.SerialException, OSError):
                 port.close()
-            except (serial.SerialException, OSError):
-                pass

@@ -29,9 +29,23 @@ BAD_URL: Final = "bad_url"
 
 CODES: Final = frozenset(
     {
-        OFFLINE, TIMEOUT, BUSY, PAPER_OUT, PAPER_LOW, COVER_OPEN, DECLINED, CANCELLED,
-        PROTOCOL_ERROR, UNKNOWN_OUTCOME, NO_CARD, CARD_REMOVED, CARD_BLOCKED, CAP_EXCEEDED,
-        WRITE_NOT_CONFIRMED, UNSUPPORTED, BAD_URL,
+        OFFLINE,
+        TIMEOUT,
+        BUSY,
+        PAPER_OUT,
+        PAPER_LOW,
+        COVER_OPEN,
+        DECLINED,
+        CANCELLED,
+        PROTOCOL_ERROR,
+        UNKNOWN_OUTCOME,
+        NO_CARD,
+        CARD_REMOVED,
+        CARD_BLOCKED,
+        CAP_EXCEEDED,
+        WRITE_NOT_CONFIRMED,
+        UNSUPPORTED,
+        BAD_URL,
     }
 )
 

@@ -85,8 +85,10 @@ def open_printer(url: str, *, sim_dir: Path | None = None) -> EscposReceiptPrint
     connect: Any
     if u.scheme == "sim":
         simulator = PrinterSimulator(
-            (sim_dir / "printer") if sim_dir is not None else None, width_mm=options["width_mm"],
-            mode=u.query.get("mode"), slow_seconds=u.number("slow", 2.0),
+            (sim_dir / "printer") if sim_dir is not None else None,
+            width_mm=options["width_mm"],
+            mode=u.query.get("mode"),
+            slow_seconds=u.number("slow", 2.0),
         )
 
         def connect() -> Escpos:
@@ -139,12 +141,16 @@ def _serial_connector(u: _Url, timeout: float, *, allow_loop: bool = False) -> A
 
 def open_terminal(url: str) -> SerialPaymentTerminal:
     u = _Url(url)
-    timeouts = {"response_timeout": u.number("timeout", 30.0), "transaction_timeout": u.number("total", 180.0),
-                "ack_timeout": u.number("ack", 1.0)}
+    timeouts: dict[str, Any] = {
+        "response_timeout": u.number("timeout", 30.0),
+        "transaction_timeout": u.number("total", 180.0),
+        "ack_timeout": u.number("ack", 1.0),
+    }
     simulator = None
     if u.scheme == "sim":
-        simulator = TerminalSimulator(u.query.get("mode"), slow_seconds=u.number("slow", 3.0),
-                                      step_seconds=u.number("step", 0.4))
+        simulator = TerminalSimulator(
+            u.query.get("mode"), slow_seconds=u.number("slow", 3.0), step_seconds=u.number("step", 0.4)
+        )
         terminal = SerialPaymentTerminal(simulator.connect, **timeouts)
     elif connect := _serial_connector(u, 1.0):
         terminal = SerialPaymentTerminal(connect, **timeouts)
@@ -156,11 +162,15 @@ def open_terminal(url: str) -> SerialPaymentTerminal:
 
 def open_reader(url: str) -> SerialFareCardReader:
     u = _Url(url)
-    options = {"response_timeout": u.number("timeout", 5.0), "ack_timeout": u.number("ack", 1.0)}
+    options: dict[str, Any] = {
+        "response_timeout": u.number("timeout", 5.0),
+        "ack_timeout": u.number("ack", 1.0),
+    }
     simulator = None
     if u.scheme == "sim":
-        simulator = CardReaderSimulator(u.query.get("mode"), slow_seconds=u.number("slow", 2.0),
-                                        cap_cents=u.integer("cap", 40000))
+        simulator = CardReaderSimulator(
+            u.query.get("mode"), slow_seconds=u.number("slow", 2.0), cap_cents=u.integer("cap", 40000)
+        )
         reader = SerialFareCardReader(simulator.connect, **options)
     elif connect := _serial_connector(u, 1.0):
         reader = SerialFareCardReader(connect, **options)
@@ -227,8 +237,14 @@ class DeviceSet:
             closable.close()
 
 
-def build_devices(printer_url: str = "sim://", terminal_url: str = "sim://", cardreader_url: str = "sim://",
-                  display_url: str = "sim://", *, sim_dir: Path | None = None) -> DeviceSet:
+def build_devices(
+    printer_url: str = "sim://",
+    terminal_url: str = "sim://",
+    cardreader_url: str = "sim://",
+    display_url: str = "sim://",
+    *,
+    sim_dir: Path | None = None,
+) -> DeviceSet:
     """Open nothing yet (devices connect on first use); build every adapter and its worker."""
     printer = open_printer(printer_url, sim_dir=sim_dir)
     printer_worker = DeviceWorker("printer")
@@ -238,13 +254,14 @@ def build_devices(printer_url: str = "sim://", terminal_url: str = "sim://", car
     sim = printer.simulator  # type: ignore[attr-defined]
     return DeviceSet(
         printer=AsyncReceiptPrinter(printer, printer_worker, printer_url, sim),
-        drawer=AsyncCashDrawer(PrinterCashDrawer(printer, pin=_Url(printer_url).integer("drawer_pin", 2)),
-                               printer_worker, printer_url, sim),
-        terminal=AsyncPaymentTerminal(terminal, DeviceWorker("terminal"), terminal_url,
-                                      terminal.simulator),  # type: ignore[attr-defined]
-        reader=AsyncFareCardReader(reader, DeviceWorker("cardreader"), cardreader_url,
-                                   reader.simulator),  # type: ignore[attr-defined]
-        display=AsyncCustomerDisplay(display, DeviceWorker("display"), display_url,
-                                     display.simulator),  # type: ignore[attr-defined]
+        drawer=AsyncCashDrawer(
+            PrinterCashDrawer(printer, pin=_Url(printer_url).integer("drawer_pin", 2)),
+            printer_worker,
+            printer_url,
+            sim,
+        ),
+        terminal=AsyncPaymentTerminal(terminal, DeviceWorker("terminal"), terminal_url, terminal.simulator),  # type: ignore[attr-defined]
+        reader=AsyncFareCardReader(reader, DeviceWorker("cardreader"), cardreader_url, reader.simulator),  # type: ignore[attr-defined]
+        display=AsyncCustomerDisplay(display, DeviceWorker("display"), display_url, display.simulator),  # type: ignore[attr-defined]
         sim_dir=sim_dir,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -64,7 +64,9 @@ class PrinterStatus:
         return ", ".join(parts)
 
 
-def parse_status(printer_byte: int, cause_byte: int, paper_byte: int, *, drawer_open_high: bool = True) -> PrinterStatus:
+def parse_status(
+    printer_byte: int, cause_byte: int, paper_byte: int, *, drawer_open_high: bool = True
+) -> PrinterStatus:
     """Decode Epson DLE EOT 1 / 2 / 4 replies."""
     pin3_high = bool(printer_byte & 0x04)
     return PrinterStatus(
@@ -127,7 +129,9 @@ class EscposReceiptPrinter:
                 # otherwise invisible on TCP) and catches paper running out during it.
                 after = self._read_status(printer, during_job=True)
                 if (late := after.problem()) is not None:
-                    raise HardwareError(late.code, late.message + " The receipt may be incomplete: reprint it.")
+                    raise HardwareError(
+                        late.code, late.message + " The receipt may be incomplete: reprint it."
+                    )
                 status = after
             return PrintResult(status, len(data), status.warnings())
 
@@ -160,15 +164,15 @@ class EscposReceiptPrinter:
                 yield printer
             except HardwareError:
                 raise
-            except (TimeoutError, socket.timeout, serial.SerialTimeoutException) as exc:
+            except (TimeoutError, serial.SerialTimeoutException) as exc:
                 raise HardwareError(TIMEOUT, f"The {self.description} stopped responding ({exc}).") from exc
             except DRIVER_ERRORS as exc:
-                raise HardwareError(OFFLINE, f"Lost the connection to the {self.description} ({exc}).") from exc
+                raise HardwareError(
+                    OFFLINE, f"Lost the connection to the {self.description} ({exc})."
+                ) from exc
             finally:
-                try:
+                with suppress(*DRIVER_ERRORS):
                     printer.close()
-                except DRIVER_ERRORS:
-                    pass
         finally:
             self._lock.release()
 
@@ -180,7 +184,9 @@ class EscposReceiptPrinter:
             reply = printer.query_status(query)
             if not reply:
                 detail = " during the job; the receipt may be incomplete: reprint it" if during_job else ""
-                raise HardwareError(OFFLINE, f"The {self.description} did not answer a status request{detail}.")
+                raise HardwareError(
+                    OFFLINE, f"The {self.description} did not answer a status request{detail}."
+                )
             replies.append(reply[0])
         return parse_status(*replies, drawer_open_high=self.drawer_open_high)
 

@@ -123,7 +123,10 @@ def _two_columns(left: str, right: str, columns: int) -> list[str]:
     """``left`` wrapped, ``right`` right-aligned on the last line (or alone if no room)."""
     room = columns - len(right) - 1
     if room < 1:
-        return [*textwrap.wrap(left, columns), *(part.rjust(columns) for part in textwrap.wrap(right, columns))]
+        return [
+            *textwrap.wrap(left, columns),
+            *(part.rjust(columns) for part in textwrap.wrap(right, columns)),
+        ]
     wrapped = textwrap.wrap(left, room) or [""]
     *head, last = wrapped
     return [*head, last.ljust(room) + " " + right]
@@ -188,7 +191,9 @@ def _tender_blocks(tenders: Iterable[ReceiptTender], pairs, columns: int) -> Ite
     for tender in tenders:
         label = TENDER_LABELS[tender.kind]
         if tender.kind == "card":
-            label = " ".join(x for x in (tender.brand or "Card", f"****{tender.last4}" if tender.last4 else "") if x)
+            label = " ".join(
+                x for x in (tender.brand or "Card", f"****{tender.last4}" if tender.last4 else "") if x
+            )
         yield from pairs(label, format_cents(tender.amount_cents))
         details = []
         if tender.auth_code:
@@ -262,8 +267,14 @@ def _print_code(printer: Dummy, code: Code, width_mm: int) -> None:
         return
     # CODE128 subset B; _hw_barcode avoids barcode()'s print to stdout.
     printer._hw_barcode(
-        "{B" + code.data, "CODE128", height=60, width=3 if width_mm == 80 else 2,
-        pos="BELOW", font="A", align_ct=False, function_type="B",
+        "{B" + code.data,
+        "CODE128",
+        height=60,
+        width=3 if width_mm == 80 else 2,
+        pos="BELOW",
+        font="A",
+        align_ct=False,
+        function_type="B",
     )
     printer._raw(b"\n")
 
@@ -282,7 +293,9 @@ class _Style:
         size = "2x" if line.double else "2h" if line.tall else "normal"
         if size != self.size:
             # GS ! n: one command for width and height multipliers
-            self.printer.set(custom_size=True, width=2 if line.double else 1, height=1 if size == "normal" else 2)
+            self.printer.set(
+                custom_size=True, width=2 if line.double else 1, height=1 if size == "normal" else 2
+            )
             self.size = size
         if line.align != self.align:
             self.printer.set(align=line.align)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import serial
 
@@ -52,10 +52,8 @@ class FramedSerialDevice:
     def _drop_link(self) -> None:
         link, self._link = self._link, None
         if link is not None:
-            try:
+            with suppress(serial.SerialException, OSError):  # a broken port may fail to close
                 link.port.close()
-            except Exception:  # noqa: S110 - closing a broken port may fail; it is gone either way
-                pass
 
     def close(self) -> None:
         with self._lock:

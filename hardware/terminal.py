@@ -66,7 +66,12 @@ PromptCallback = Callable[[Prompt], None]
 def _check_request(amount_cents: int, reference: str) -> None:
     if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
         raise ValueError("amount must be a positive number of cents")
-    if not reference or len(reference) > MAX_REFERENCE or not reference.isascii() or not reference.isprintable():
+    if (
+        not reference
+        or len(reference) > MAX_REFERENCE
+        or not reference.isascii()
+        or not reference.isprintable()
+    ):
         raise ValueError(f"reference must be 1-{MAX_REFERENCE} printable ASCII characters")
 
 
@@ -101,7 +106,11 @@ class SerialPaymentTerminal(FramedSerialDevice):
         return self._transact("SALE", amount_cents, reference, (), on_prompt)
 
     def refund(
-        self, amount_cents: int, reference: str, original_txn_id: str = "", on_prompt: PromptCallback | None = None
+        self,
+        amount_cents: int,
+        reference: str,
+        original_txn_id: str = "",
+        on_prompt: PromptCallback | None = None,
     ) -> CardResult:
         return self._transact("REFUND", amount_cents, reference, (original_txn_id,), on_prompt)
 
@@ -138,7 +147,12 @@ class SerialPaymentTerminal(FramedSerialDevice):
     # -- transaction ------------------------------------------------------------------------
 
     def _transact(
-        self, kind: str, amount_cents: int, reference: str, extra: tuple[str, ...], on_prompt: PromptCallback | None
+        self,
+        kind: str,
+        amount_cents: int,
+        reference: str,
+        extra: tuple[str, ...],
+        on_prompt: PromptCallback | None,
     ) -> CardResult:
         _check_request(amount_cents, reference)
         with self._job():
@@ -167,15 +181,25 @@ class SerialPaymentTerminal(FramedSerialDevice):
             if self._cancel.is_set() and not cancel_sent:
                 link.send(encode_message("CANCEL", reference))
                 cancel_sent = True
-            fields = self._wait_final(link, reference, on_prompt, min(end, time.monotonic() + self.response_timeout),
-                                      stop_on_cancel=not cancel_sent)
+            fields = self._wait_final(
+                link,
+                reference,
+                on_prompt,
+                min(end, time.monotonic() + self.response_timeout),
+                stop_on_cancel=not cancel_sent,
+            )
             if fields is None:
                 continue  # cancel requested: send CANCEL, keep waiting for the final reply
             return self._result(fields, reference, amount_cents)
 
     def _wait_final(
-        self, link: Link, reference: str, on_prompt: PromptCallback | None, deadline: float,
-        *, stop_on_cancel: bool = False,
+        self,
+        link: Link,
+        reference: str,
+        on_prompt: PromptCallback | None,
+        deadline: float,
+        *,
+        stop_on_cancel: bool = False,
     ) -> list[str] | None:
         """Frames for ``reference`` until a final one; prompts extend the deadline."""
         silence = deadline - time.monotonic()
@@ -199,9 +223,13 @@ class SerialPaymentTerminal(FramedSerialDevice):
             elif kind == "IN_PROGRESS":
                 deadline = time.monotonic() + silence
             elif kind == "BUSY":
-                raise HardwareError(BUSY, "The payment terminal is busy with another transaction. Nothing was charged.")
+                raise HardwareError(
+                    BUSY, "The payment terminal is busy with another transaction. Nothing was charged."
+                )
             elif kind == "ERROR":
-                raise HardwareError(PROTOCOL_ERROR, f"The payment terminal rejected the request: {fields[2:]}.")
+                raise HardwareError(
+                    PROTOCOL_ERROR, f"The payment terminal rejected the request: {fields[2:]}."
+                )
             elif kind in FINAL_REPLIES or kind == "NOT_FOUND":
                 return fields
 
@@ -232,17 +260,32 @@ class SerialPaymentTerminal(FramedSerialDevice):
         if kind == "APPROVED" and len(fields) >= 7:
             approved_amount = int(fields[6]) if fields[6].isdigit() else -1
             if amount_cents and approved_amount != amount_cents:
-                return CardResult("unknown_outcome", reference, amount_cents,
-                                  reason=f"The terminal approved {approved_amount} cents, not {amount_cents}. "
-                                         + UNKNOWN_ADVICE)
-            return CardResult("approved", reference, approved_amount, auth_code=fields[2] or None,
-                              brand=fields[3] or None, last4=_last4(fields[4]), terminal_txn_id=fields[5] or None)
+                return CardResult(
+                    "unknown_outcome",
+                    reference,
+                    amount_cents,
+                    reason=f"The terminal approved {approved_amount} cents, not {amount_cents}. "
+                    + UNKNOWN_ADVICE,
+                )
+            return CardResult(
+                "approved",
+                reference,
+                approved_amount,
+                auth_code=fields[2] or None,
+                brand=fields[3] or None,
+                last4=_last4(fields[4]),
+                terminal_txn_id=fields[5] or None,
+            )
         if kind == "DECLINED":
             reason = fields[2] if len(fields) > 2 and fields[2] else "Declined"
             return CardResult("declined", reference, amount_cents, reason=f"Card declined: {reason}.")
         if kind == "CANCELLED":
             return CardResult("cancelled", reference, amount_cents, reason="The card payment was cancelled.")
         if kind == "NOT_FOUND":
-            return CardResult("declined", reference, amount_cents,
-                              reason="The terminal has no record of this payment; nothing was charged.")
+            return CardResult(
+                "declined",
+                reference,
+                amount_cents,
+                reason="The terminal has no record of this payment; nothing was charged.",
+            )
         raise HardwareError(PROTOCOL_ERROR, f"Unexpected reply from the payment terminal: {kind}.")

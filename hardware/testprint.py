@@ -7,7 +7,9 @@ from datetime import datetime
 from hardware.receipt import Receipt, ReceiptLine, ReceiptTender
 
 
-def sample_receipt(issued_at: datetime | None = None, *, duplicate: bool = False, title: str = "TEST PRINT") -> Receipt:
+def sample_receipt(
+    issued_at: datetime | None = None, *, duplicate: bool = False, title: str = "TEST PRINT"
+) -> Receipt:
     return Receipt(
         agency_name="Metro Transit",
         agency_lines=["Customer Service Center", "100 Main St · (555) 010-0199"],

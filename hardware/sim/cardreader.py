@@ -27,8 +27,15 @@ class SimCard:
     applied: set[str] = field(default_factory=set)
 
     def record(self) -> FareCard:
-        return FareCard(self.serial, self.card_type, self.fare_category, self.stored_value_cents, self.status,
-                        list(self.products), self.last_txn_id)
+        return FareCard(
+            self.serial,
+            self.card_type,
+            self.fare_category,
+            self.stored_value_cents,
+            self.status,
+            list(self.products),
+            self.last_txn_id,
+        )
 
 
 class CardReaderSimulator(FramedSimulator):
@@ -39,8 +46,14 @@ class CardReaderSimulator(FramedSimulator):
 
     modes = ("no_card", "remove_during_write", "blocked", "slow", "timeout", *FramedSimulator.modes)
 
-    def __init__(self, mode: str | None = None, *, cap_cents: int = DEFAULT_CAP_CENTS, slow_seconds: float = 1.0,
-                 ack_timeout: float = 0.3) -> None:
+    def __init__(
+        self,
+        mode: str | None = None,
+        *,
+        cap_cents: int = DEFAULT_CAP_CENTS,
+        slow_seconds: float = 1.0,
+        ack_timeout: float = 0.3,
+    ) -> None:
         self.card: SimCard | None = SimCard()
         self.cap_cents = cap_cents
         self.slow_seconds = slow_seconds

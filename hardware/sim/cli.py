@@ -19,6 +19,7 @@ commands on stdin, one per line, and answers each with one line on stdout:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -41,17 +42,36 @@ def _say(line: str) -> None:
 
 def _state(sim: Any) -> dict[str, Any]:
     if isinstance(sim, TerminalSimulator):
-        return {"mode": sim.mode, "charges": [asdict(c) for c in sim.charges],
-                "charged_total": sim.charged_total(), "requests": len(sim.frames_received)}
+        return {
+            "mode": sim.mode,
+            "charges": [asdict(c) for c in sim.charges],
+            "charged_total": sim.charged_total(),
+            "requests": len(sim.frames_received),
+        }
     if isinstance(sim, CardReaderSimulator):
         card = sim.card.record() if sim.card else None
-        return {"mode": sim.mode, "card": None if card is None else {
-            "serial": card.serial, "fare_category": card.fare_category, "status": card.status,
-            "stored_value_cents": card.stored_value_cents, "last_txn_id": card.last_txn_id,
-            "products": [p.encode() for p in card.products]}, "writes": sim.writes}
+        return {
+            "mode": sim.mode,
+            "card": None
+            if card is None
+            else {
+                "serial": card.serial,
+                "fare_category": card.fare_category,
+                "status": card.status,
+                "stored_value_cents": card.stored_value_cents,
+                "last_txn_id": card.last_txn_id,
+                "products": [p.encode() for p in card.products],
+            },
+            "writes": sim.writes,
+        }
     if isinstance(sim, PrinterSimulator):
-        return {"state": asdict(sim.state), "jobs": [
-            {"number": j.number, "printed": j.printed, "txt": str(j.txt_path), "kicks": j.kicks} for j in sim.jobs]}
+        return {
+            "state": asdict(sim.state),
+            "jobs": [
+                {"number": j.number, "printed": j.printed, "txt": str(j.txt_path), "kicks": j.kicks}
+                for j in sim.jobs
+            ],
+        }
     if isinstance(sim, DisplaySimulator):
         return {"mode": sim.mode, "lines": list(sim.text)}
     return {}
@@ -74,10 +94,12 @@ def _command(sim: Any, line: str) -> str:
             return "ok card removed"
         if words[0] == "card" and isinstance(sim, CardReaderSimulator) and words[1:2] == ["present"]:
             fields = dict(w.split("=", 1) for w in words[2:] if "=" in w)
-            card = SimCard(serial=fields.get("serial", SimCard.serial),
-                           fare_category=fields.get("category", SimCard.fare_category),
-                           status=fields.get("status", "active"),
-                           stored_value_cents=int(fields.get("value", SimCard.stored_value_cents)))
+            card = SimCard(
+                serial=fields.get("serial", SimCard.serial),
+                fare_category=fields.get("category", SimCard.fare_category),
+                status=fields.get("status", "active"),
+                stored_value_cents=int(fields.get("value", SimCard.stored_value_cents)),
+            )
             sim.present(card)
             return "ok card present"
     except (ValueError, KeyError) as exc:
@@ -100,10 +122,8 @@ def _run_serial(sim: Any, kind: str) -> None:
     _say(f"faredesk-sim {kind}: serial://{path}")
     stop = threading.Event()
     threading.Thread(target=_control_loop, args=(sim, stop), daemon=True).start()
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         sim.serve(port, stop)
-    except KeyboardInterrupt:
-        pass
 
 
 def _serve_display(sim: DisplaySimulator) -> None:

@@ -17,7 +17,9 @@ class DisplaySimulator:
 
     modes = ("normal", "silent")
 
-    def __init__(self, mode: str | None = None, on_change: Callable[[tuple[str, str]], None] | None = None) -> None:
+    def __init__(
+        self, mode: str | None = None, on_change: Callable[[tuple[str, str]], None] | None = None
+    ) -> None:
         self.lines = [" " * COLUMNS, " " * COLUMNS]
         self.mode = "normal"
         self.on_change = on_change

@@ -17,9 +17,33 @@ TABLE_TO_CODEC = {page.escpos_table: page.name for page in CODE_PAGES.values()}
 
 # ESC commands with a fixed number of parameter bytes (after the command letter)
 ESC_PARAMS = {
-    "@": 0, "!": 1, "E": 1, "-": 1, "a": 1, "t": 1, "d": 1, "J": 1, "M": 1, "2": 0, "3": 1, "G": 1,
-    "{": 1, "V": 1, "R": 1, "p": 3, "=": 1, "e": 1, "U": 1, " ": 1, "c": 2, "B": 2, "i": 0, "m": 0,
-    "$": 2, "\\": 2, "D": 0,
+    "@": 0,
+    "!": 1,
+    "E": 1,
+    "-": 1,
+    "a": 1,
+    "t": 1,
+    "d": 1,
+    "J": 1,
+    "M": 1,
+    "2": 0,
+    "3": 1,
+    "G": 1,
+    "{": 1,
+    "V": 1,
+    "R": 1,
+    "p": 3,
+    "=": 1,
+    "e": 1,
+    "U": 1,
+    " ": 1,
+    "c": 2,
+    "B": 2,
+    "i": 0,
+    "m": 0,
+    "$": 2,
+    "\\": 2,
+    "D": 0,
 }
 GS_PARAMS = {"!": 1, "B": 1, "h": 1, "w": 1, "f": 1, "H": 1, "L": 2, "W": 2, "a": 1, "P": 2, "b": 1, "I": 1}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -55,7 +56,9 @@ class FramedSimulator:
         ours, theirs = SocketPort.pair()
         stop = threading.Event()
         self._stop = stop
-        threading.Thread(target=self.serve, args=(theirs, stop), daemon=True, name=type(self).__name__).start()
+        threading.Thread(
+            target=self.serve, args=(theirs, stop), daemon=True, name=type(self).__name__
+        ).start()
         return ours
 
     def serve(self, port: Port, stop: threading.Event) -> None:
@@ -91,10 +94,8 @@ class FramedSimulator:
             link.port.write(frame[: max(3, len(frame) // 2)])
             time.sleep(link.byte_timeout * 2)  # long enough for the receiver to give up on it
             return
-        try:
+        with contextlib.suppress(NoAcknowledge):  # the outcome stays recorded; the ECR can ask STATUS
             link.send(payload)
-        except NoAcknowledge:
-            pass  # the outcome stays recorded; the ECR can ask STATUS
 
     def _tamper(self, frame: bytes, attempt: int) -> bytes:
         if self.mode == "garbled" or (self.mode == "bad_checksum" and attempt == 0):

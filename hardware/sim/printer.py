@@ -47,11 +47,27 @@ class PrinterSimulator:
     """Modes: ``normal``, ``offline``, ``paper_low``, ``paper_out``, ``cover_open``, ``slow``,
     ``disconnect``, ``drawer_open``, ``drawer_closed``."""
 
-    modes = ("normal", "offline", "paper_low", "paper_out", "cover_open", "slow", "disconnect",
-             "drawer_open", "drawer_closed")
+    modes = (
+        "normal",
+        "offline",
+        "paper_low",
+        "paper_out",
+        "cover_open",
+        "slow",
+        "disconnect",
+        "drawer_open",
+        "drawer_closed",
+    )
 
-    def __init__(self, job_dir: Path | None = None, *, width_mm: int = 80, mode: str | None = None,
-                 slow_seconds: float = 2.0, drawer_closes_after: float | None = None) -> None:
+    def __init__(
+        self,
+        job_dir: Path | None = None,
+        *,
+        width_mm: int = 80,
+        mode: str | None = None,
+        slow_seconds: float = 2.0,
+        drawer_closes_after: float | None = None,
+    ) -> None:
         self.job_dir = job_dir
         self.columns = columns_for(width_mm)
         self.state = PrinterState()
@@ -66,7 +82,9 @@ class PrinterSimulator:
     def _first_number(self) -> int:
         if self.job_dir is None or not self.job_dir.exists():
             return 1
-        taken = [int(p.stem.split("-")[0]) for p in self.job_dir.glob("*.bin") if p.stem.split("-")[0].isdigit()]
+        taken = [
+            int(p.stem.split("-")[0]) for p in self.job_dir.glob("*.bin") if p.stem.split("-")[0].isdigit()
+        ]
         return max(taken, default=0) + 1
 
     def control(self, mode: str) -> None:
@@ -150,7 +168,9 @@ class PrinterSimulator:
 
     # -- TCP ------------------------------------------------------------------------------------
 
-    def serve_tcp(self, host: str, port: int, stop: threading.Event, ready: threading.Event | None = None) -> None:
+    def serve_tcp(
+        self, host: str, port: int, stop: threading.Event, ready: threading.Event | None = None
+    ) -> None:
         with socket.create_server((host, port), reuse_port=False) as server:
             server.settimeout(0.2)
             self.bound_port = server.getsockname()[1]

@@ -57,8 +57,14 @@ class TerminalSimulator(FramedSimulator):
     modes = ("decline", "cancel", "slow", "timeout", "busy", *FramedSimulator.modes)
     default_mode = "approve"
 
-    def __init__(self, mode: str | None = None, *, step_seconds: float = 0.02, slow_seconds: float = 1.0,
-                 ack_timeout: float = 0.3) -> None:
+    def __init__(
+        self,
+        mode: str | None = None,
+        *,
+        step_seconds: float = 0.02,
+        slow_seconds: float = 1.0,
+        ack_timeout: float = 0.3,
+    ) -> None:
         super().__init__(mode, ack_timeout=ack_timeout)
         self.step_seconds = step_seconds
         self.slow_seconds = slow_seconds
@@ -151,7 +157,15 @@ class TerminalSimulator(FramedSimulator):
         txn_id = f"T{next(self._txn_ids)}"
         signed = txn.amount_cents if txn.kind == "SALE" else -txn.amount_cents
         self.charges.append(Charge(txn.kind, txn.reference, signed, auth, txn_id))
-        return ["APPROVED", txn.reference, auth, self.card.brand, self.card.last4, txn_id, str(txn.amount_cents)]
+        return [
+            "APPROVED",
+            txn.reference,
+            auth,
+            self.card.brand,
+            self.card.last4,
+            txn_id,
+            str(txn.amount_cents),
+        ]
 
     def _finish(self, link: Link, txn: SimTransaction, final: list[str]) -> None:
         txn.final = final

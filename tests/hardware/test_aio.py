@@ -35,14 +35,18 @@ async def test_devices_run_on_their_own_threads_and_the_loop_stays_free(tmp_path
     task.cancel()
     assert result.status == "approved"
     assert ticks > 20  # the loop kept running during the 0.8 s sale
-    assert prompts and all(thread == threading.main_thread().name for _, thread in prompts)  # delivered on the loop
+    assert prompts and all(
+        thread == threading.main_thread().name for _, thread in prompts
+    )  # delivered on the loop
     devices.close()
 
 
 async def test_one_job_at_a_time_per_device(tmp_path: Path) -> None:
     devices = build_devices(sim_dir=tmp_path)
     receipts = [sample_receipt() for _ in range(5)]
-    results = await asyncio.gather(*(devices.printer.print_receipt(r) for r in receipts), devices.drawer.kick())
+    results = await asyncio.gather(
+        *(devices.printer.print_receipt(r) for r in receipts), devices.drawer.kick()
+    )
     assert len(results) == 6  # queued, not "busy"
     jobs = devices.printer.simulator.jobs
     assert len(jobs) == 6 and all(job.cuts == 1 for job in jobs[:5]) and jobs[5].kicks == [2]
@@ -75,7 +79,9 @@ async def test_async_prompt_handler_and_print_with_drawer(tmp_path: Path) -> Non
 
 
 async def test_sim_control_from_the_app_and_reconnect(tmp_path: Path) -> None:
-    devices = build_devices(terminal_url=FAST_TERMINAL, cardreader_url="sim://?timeout=0.4&ack=0.1", sim_dir=tmp_path)
+    devices = build_devices(
+        terminal_url=FAST_TERMINAL, cardreader_url="sim://?timeout=0.4&ack=0.1", sim_dir=tmp_path
+    )
     devices.terminal.control("decline")
     assert (await devices.terminal.sale(100, "A-4")).status == "declined"
     devices.printer.control("cover_open")

@@ -22,10 +22,21 @@ def reader_for(mode: str | None = None, **options: int) -> tuple[SerialFareCardR
 
 def test_read_returns_the_card_record() -> None:
     reader, sim = reader_for()
-    sim.present(SimCard(serial="04FF", fare_category="YOUTH", stored_value_cents=725,
-                        products=[CardProduct("MONTHLY_YOUTH", *DEC)]))
+    sim.present(
+        SimCard(
+            serial="04FF",
+            fare_category="YOUTH",
+            stored_value_cents=725,
+            products=[CardProduct("MONTHLY_YOUTH", *DEC)],
+        )
+    )
     card = reader.read()
-    assert (card.serial, card.card_type, card.fare_category, card.status) == ("04FF", "SMART", "YOUTH", "active")
+    assert (card.serial, card.card_type, card.fare_category, card.status) == (
+        "04FF",
+        "SMART",
+        "YOUTH",
+        "active",
+    )
     assert card.stored_value_cents == 725
     assert card.products == [CardProduct("MONTHLY_YOUTH", *DEC)]
 

@@ -10,7 +10,9 @@ from hardware.cli import hardware
 
 
 def test_check_lists_every_device_with_its_status(tmp_path: Path) -> None:
-    result = CliRunner().invoke(hardware, ["check", "--sim-dir", str(tmp_path)], env={"FAREDESK_TERMINAL_URL": ""})
+    result = CliRunner().invoke(
+        hardware, ["check", "--sim-dir", str(tmp_path)], env={"FAREDESK_TERMINAL_URL": ""}
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert [line.split()[0] for line in lines] == ["printer", "drawer", "terminal", "cardreader", "display"]
@@ -19,7 +21,8 @@ def test_check_lists_every_device_with_its_status(tmp_path: Path) -> None:
 
 def test_check_fails_when_a_device_is_missing(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        hardware, ["check", "--sim-dir", str(tmp_path)],
+        hardware,
+        ["check", "--sim-dir", str(tmp_path)],
         env={"FAREDESK_PRINTER_URL": "tcp://127.0.0.1:1?timeout=0.5"},
     )
     assert result.exit_code == 1
@@ -35,6 +38,8 @@ def test_test_print_writes_a_simulated_job(tmp_path: Path) -> None:
 
 
 def test_test_print_reports_paper_out(tmp_path: Path) -> None:
-    result = CliRunner().invoke(hardware, ["test-print", "--printer", "sim://?mode=paper_out", "--sim-dir", str(tmp_path)])
+    result = CliRunner().invoke(
+        hardware, ["test-print", "--printer", "sim://?mode=paper_out", "--sim-dir", str(tmp_path)]
+    )
     assert result.exit_code == 1
     assert "[paper_out]" in result.output

@@ -24,7 +24,10 @@ def test_long_and_accented_text_is_fitted_to_twenty_columns() -> None:
 
 
 def test_item_lines_right_align_amount_and_total() -> None:
-    assert item_lines("Adult Monthly Pass December", 9800, 123456) == ("Adult Monthly  98.00", "TOTAL      $1,234.56")
+    assert item_lines("Adult Monthly Pass December", 9800, 123456) == (
+        "Adult Monthly  98.00",
+        "TOTAL      $1,234.56",
+    )
 
 
 def test_simulator_shows_what_was_sent() -> None:

@@ -29,15 +29,26 @@ FEED_AND_CUT = b"\x1bd\x06\x1dV\x00"  # ESC d 6, GS V 0
 
 def barcode(width: int, data: bytes) -> bytes:
     # GS h 60, GS w width, GS f 0 (font A), GS H 2 (text below), GS k 73 len {B...
-    return b"\x1dh<\x1dw" + bytes([width]) + b"\x1df\x00\x1dH\x02\x1dkI" + bytes([len(data) + 2]) + b"{B" + data
+    return (
+        b"\x1dh<\x1dw" + bytes([width]) + b"\x1df\x00\x1dH\x02\x1dkI" + bytes([len(data) + 2]) + b"{B" + data
+    )
 
 
 def small_receipt() -> Receipt:
     return Receipt(
-        agency_name="Metro Transit", agency_lines=[], location_name="Downtown", terminal_name="C3",
-        clerk_name="Ann", receipt_number="R-1", issued_at=datetime(2026, 11, 23, 9, 5),
-        lines=[ReceiptLine("Day Pass", 2, 500, 1000)], subtotal_cents=1000, total_cents=1000,
-        tenders=[ReceiptTender("cash", 2000)], change_cents=1000, footer_lines=["Thanks!"],
+        agency_name="Metro Transit",
+        agency_lines=[],
+        location_name="Downtown",
+        terminal_name="C3",
+        clerk_name="Ann",
+        receipt_number="R-1",
+        issued_at=datetime(2026, 11, 23, 9, 5),
+        lines=[ReceiptLine("Day Pass", 2, 500, 1000)],
+        subtotal_cents=1000,
+        total_cents=1000,
+        tenders=[ReceiptTender("cash", 2000)],
+        change_cents=1000,
+        footer_lines=["Thanks!"],
     )
 
 
@@ -46,21 +57,49 @@ def expected_small(columns: int, barcode_width: int) -> bytes:
         return (left + right.rjust(columns - len(left))).encode() + b"\n"
 
     rule = b"-" * columns + b"\n"
-    return b"".join([
-        ESC_INIT, CODE_PAGE_858,
-        SIZE_2X, CENTER, BOLD_ON, b"Metro Transit\n",
-        SIZE_NORMAL, BOLD_OFF, b"Downtown\n", b"\n",
-        SIZE_2X, BOLD_ON, b"SALE\n",
-        SIZE_NORMAL, LEFT, BOLD_OFF,
-        pair("Receipt", "R-1"), pair("Date", "2026-11-23 09:05"), pair("Terminal", "C3"), pair("Clerk", "Ann"),
-        rule, pair("Day Pass", "10.00"), b"  2 x 5.00\n", rule,
-        pair("Subtotal", "10.00"),
-        SIZE_TALL, BOLD_ON, pair("TOTAL", "$10.00"),
-        SIZE_NORMAL, BOLD_OFF, pair("Cash", "20.00"), pair("Change", "10.00"), rule,
-        CENTER, b"Thanks!\n", b"\n",
-        barcode(barcode_width, b"R-1"), b"\n",
-        FEED_AND_CUT,
-    ])
+    return b"".join(
+        [
+            ESC_INIT,
+            CODE_PAGE_858,
+            SIZE_2X,
+            CENTER,
+            BOLD_ON,
+            b"Metro Transit\n",
+            SIZE_NORMAL,
+            BOLD_OFF,
+            b"Downtown\n",
+            b"\n",
+            SIZE_2X,
+            BOLD_ON,
+            b"SALE\n",
+            SIZE_NORMAL,
+            LEFT,
+            BOLD_OFF,
+            pair("Receipt", "R-1"),
+            pair("Date", "2026-11-23 09:05"),
+            pair("Terminal", "C3"),
+            pair("Clerk", "Ann"),
+            rule,
+            pair("Day Pass", "10.00"),
+            b"  2 x 5.00\n",
+            rule,
+            pair("Subtotal", "10.00"),
+            SIZE_TALL,
+            BOLD_ON,
+            pair("TOTAL", "$10.00"),
+            SIZE_NORMAL,
+            BOLD_OFF,
+            pair("Cash", "20.00"),
+            pair("Change", "10.00"),
+            rule,
+            CENTER,
+            b"Thanks!\n",
+            b"\n",
+            barcode(barcode_width, b"R-1"),
+            b"\n",
+            FEED_AND_CUT,
+        ]
+    )
 
 
 @pytest.mark.parametrize(("width_mm", "columns", "barcode_width"), [(58, 32, 2), (80, 48, 3)])
@@ -133,21 +172,50 @@ def test_money_is_integer_cents_only() -> None:
         ReceiptLine("x", 1, 100, 1.0)  # type: ignore[arg-type]
 
 
-words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40)
-cents = st.integers(min_value=-10**9, max_value=10**9)
+words = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40
+)
+cents = st.integers(min_value=-(10**9), max_value=10**9)
 
 
 @st.composite
 def receipts(draw: st.DrawFn) -> Receipt:
-    lines = draw(st.lists(st.builds(ReceiptLine, words, st.integers(1, 99), cents, cents,
-                                    st.none() | words), max_size=4))
-    tenders = draw(st.lists(st.builds(ReceiptTender, st.sampled_from(["cash", "card", "check"]), cents,
-                                      st.none() | st.just("MC"), st.none() | st.from_regex(r"\A[0-9]{4}\Z"),
-                                      st.none() | st.just("OK1234"), st.none()), max_size=2))
-    return Receipt(draw(words), draw(st.lists(words, max_size=2)), draw(words), draw(words), draw(words),
-                   draw(st.from_regex(r"\AR-[0-9A-Z]{1,12}\Z")), datetime(2026, 1, 2, 3, 4), lines,
-                   draw(cents), draw(cents), tenders, draw(cents), draw(st.lists(words, max_size=2)),
-                   draw(st.booleans()), code=draw(st.sampled_from(["barcode", "qr", "none"])))
+    lines = draw(
+        st.lists(
+            st.builds(ReceiptLine, words, st.integers(1, 99), cents, cents, st.none() | words), max_size=4
+        )
+    )
+    tenders = draw(
+        st.lists(
+            st.builds(
+                ReceiptTender,
+                st.sampled_from(["cash", "card", "check"]),
+                cents,
+                st.none() | st.just("MC"),
+                st.none() | st.from_regex(r"\A[0-9]{4}\Z"),
+                st.none() | st.just("OK1234"),
+                st.none(),
+            ),
+            max_size=2,
+        )
+    )
+    return Receipt(
+        draw(words),
+        draw(st.lists(words, max_size=2)),
+        draw(words),
+        draw(words),
+        draw(words),
+        draw(st.from_regex(r"\AR-[0-9A-Z]{1,12}\Z")),
+        datetime(2026, 1, 2, 3, 4),
+        lines,
+        draw(cents),
+        draw(cents),
+        tenders,
+        draw(cents),
+        draw(st.lists(words, max_size=2)),
+        draw(st.booleans()),
+        code=draw(st.sampled_from(["barcode", "qr", "none"])),
+    )
 
 
 @settings(max_examples=60, deadline=None)

@@ -29,8 +29,9 @@ def terminal_sim(sim_process: Any) -> Any:
 def terminal(terminal_sim: Any) -> SerialPaymentTerminal:
     terminal_sim.mode("approve")
     url = terminal_sim.url
-    return SerialPaymentTerminal(lambda: open_serial_url(url, timeout=0.5), response_timeout=0.5,
-                                 ack_timeout=0.15, byte_timeout=0.1)
+    return SerialPaymentTerminal(
+        lambda: open_serial_url(url, timeout=0.5), response_timeout=0.5, ack_timeout=0.15, byte_timeout=0.1
+    )
 
 
 def charges_for(sim: Any, reference: str) -> list[dict[str, Any]]:
@@ -52,8 +53,9 @@ def charges_for(sim: Any, reference: str) -> list[dict[str, Any]]:
         ("silent", "unknown_outcome", 0),
     ],
 )
-def test_terminal_faults_over_a_pty(terminal_sim: Any, terminal: SerialPaymentTerminal, mode: str,
-                                    status: str, charged: int) -> None:
+def test_terminal_faults_over_a_pty(
+    terminal_sim: Any, terminal: SerialPaymentTerminal, mode: str, status: str, charged: int
+) -> None:
     terminal_sim.mode(mode)
     reference = f"P-{mode}"
     result = terminal.sale(1500, reference)
@@ -72,7 +74,9 @@ def test_terminal_busy_over_a_pty(terminal_sim: Any, terminal: SerialPaymentTerm
     assert charges_for(terminal_sim, "P-busy") == []
 
 
-def test_lost_reply_then_retry_charges_exactly_once(terminal_sim: Any, terminal: SerialPaymentTerminal) -> None:
+def test_lost_reply_then_retry_charges_exactly_once(
+    terminal_sim: Any, terminal: SerialPaymentTerminal
+) -> None:
     terminal_sim.mode("lose_reply")
     first = terminal.sale(2200, "P-once")
     terminal_sim.mode("approve")
@@ -92,30 +96,44 @@ def reader(reader_sim: Any) -> SerialFareCardReader:
     reader_sim.mode("normal")
     assert reader_sim.command("card present value=1000") == "ok card present"
     url = reader_sim.url
-    return SerialFareCardReader(lambda: open_serial_url(url, timeout=0.5), response_timeout=0.5,
-                                ack_timeout=0.15, byte_timeout=0.1)
+    return SerialFareCardReader(
+        lambda: open_serial_url(url, timeout=0.5), response_timeout=0.5, ack_timeout=0.15, byte_timeout=0.1
+    )
 
 
 @pytest.mark.parametrize(
     ("mode", "code"),
-    [("no_card", "no_card"), ("blocked", "card_blocked"), ("remove_during_write", "card_removed"),
-     ("timeout", "timeout"), ("silent", "timeout")],
+    [
+        ("no_card", "no_card"),
+        ("blocked", "card_blocked"),
+        ("remove_during_write", "card_removed"),
+        ("timeout", "timeout"),
+        ("silent", "timeout"),
+    ],
 )
-def test_card_reader_errors_over_a_pty(reader_sim: Any, reader: SerialFareCardReader, mode: str, code: str) -> None:
+def test_card_reader_errors_over_a_pty(
+    reader_sim: Any, reader: SerialFareCardReader, mode: str, code: str
+) -> None:
     reader_sim.mode(mode)
     with pytest.raises(HardwareError) as caught:
         reader.write_product(f"C-{mode}", STORED_VALUE, None, None, 500)
     assert caught.value.code == code
-    assert reader_sim.state()["writes"] == [] or all(w[0] != f"C-{mode}" for w in reader_sim.state()["writes"])
+    assert reader_sim.state()["writes"] == [] or all(
+        w[0] != f"C-{mode}" for w in reader_sim.state()["writes"]
+    )
     reader.close()
 
 
 @pytest.mark.parametrize("mode", ["normal", "lose_reply", "disconnect", "bad_checksum", "slow"])
-def test_card_writes_are_confirmed_over_a_pty(reader_sim: Any, reader: SerialFareCardReader, mode: str) -> None:
+def test_card_writes_are_confirmed_over_a_pty(
+    reader_sim: Any, reader: SerialFareCardReader, mode: str
+) -> None:
     reader_sim.mode(mode)
     card = reader.write_product(f"C-ok-{mode}", STORED_VALUE, None, None, 500)
     assert card.stored_value_cents == 1500 and card.last_txn_id == f"C-ok-{mode}"
-    assert [w for w in reader_sim.state()["writes"] if w[0] == f"C-ok-{mode}"] == [[f"C-ok-{mode}", STORED_VALUE, 500]]
+    assert [w for w in reader_sim.state()["writes"] if w[0] == f"C-ok-{mode}"] == [
+        [f"C-ok-{mode}", STORED_VALUE, 500]
+    ]
     reader.close()
 
 
@@ -137,8 +155,12 @@ def test_printer_process_over_tcp(sim_process: Any, tmp_path: Path) -> None:
     sim = sim_process("printer", "--port", "0", "--dir", str(tmp_path), "--width", "58")
     printer = open_printer(f"{sim.url}?width=58&timeout=1")
     printer.print_receipt(sample_receipt())
-    for mode, code in (("paper_out", "paper_out"), ("cover_open", "cover_open"), ("offline", "offline"),
-                       ("disconnect", "offline")):
+    for mode, code in (
+        ("paper_out", "paper_out"),
+        ("cover_open", "cover_open"),
+        ("offline", "offline"),
+        ("disconnect", "offline"),
+    ):
         sim.mode("normal")
         sim.mode(mode)
         with pytest.raises(HardwareError) as caught:

@@ -83,7 +83,10 @@ def test_no_usable_answer_is_an_unknown_outcome_never_a_second_charge(mode: str,
     assert result.status == "unknown_outcome"
     assert "Do not charge again" in (result.reason or "")
     assert sim.charged_total() == charged
-    assert [decode_message(f)[0] for f in sim.frames_received if decode_message(f)[0] == "SALE"] in ([], ["SALE"])
+    assert [decode_message(f)[0] for f in sim.frames_received if decode_message(f)[0] == "SALE"] in (
+        [],
+        ["SALE"],
+    )
     # once the terminal is healthy again, STATUS settles it, and a retry with the same
     # reference ends with exactly one charge either way
     sim.control("approve")
