@@ -28,6 +28,8 @@ from hardware.errors import (
 from hardware.framing import FrameError, Link, LinkTimeout, NoAcknowledge, decode_message, encode_message
 from hardware.serialdevice import Connector, FramedSerialDevice
 
+REQUESTS = ("READ", "WRITE")  # ECR -> reader (protocols/fare-card-reader.md)
+REPLIES = ("CARD", "WRITTEN", "ERROR")
 STORED_VALUE = "STORED_VALUE"
 CARD_STATUSES = ("active", "blocked", "expired")
 READER_ERRORS = {

@@ -23,6 +23,9 @@ from hardware.framing import FrameError, Link, LinkTimeout, NoAcknowledge, decod
 from hardware.serialdevice import Connector, FramedSerialDevice
 
 Outcome = Literal["approved", "declined", "cancelled", "unknown_outcome"]
+REQUESTS = ("SALE", "REFUND", "CANCEL", "STATUS")  # ECR -> terminal (protocols/payment-terminal.md)
+REPLIES = ("PROMPT", "APPROVED", "DECLINED", "CANCELLED", "IN_PROGRESS", "NOT_FOUND", "BUSY", "ERROR")
+PROMPT_CODES = ("PRESENT_CARD", "ENTER_PIN", "PROCESSING", "REMOVE_CARD")
 FINAL_REPLIES = frozenset({"APPROVED", "DECLINED", "CANCELLED"})
 MAX_REFERENCE = 32
 UNKNOWN_ADVICE = (
