@@ -28,8 +28,17 @@ def _run(factory: Callable[[], Awaitable[Any]]) -> Any:
 
 
 @click.group()
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """faredesk: customer services for a public transit agency."""
+    if ctx.invoked_subcommand in (None, "settings"):
+        return
+    from app.settings import SettingsError, get_settings
+
+    try:  # a configuration problem is one plain line, not a traceback
+        get_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()

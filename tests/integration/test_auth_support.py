@@ -28,7 +28,10 @@ from app.settings import get_settings
 from tests.fixtures import Browser
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-PATH_PARAM = re.compile(r"\{[^}]+\}")
+PATH_PARAM = re.compile(r"\{[^}:]+(?::([^}]+))?\}")
+#: A value that matches each path parameter type (anything else gets "1").
+SAMPLE_VALUES = {"date": "2026-01-02", "uuid": "00000000-0000-4000-8000-000000000001",
+                 "datetime": "2026-01-02T10:00:00", "time": "10:00:00"}
 #: Bookkeeping tables a request may touch without changing anything a user did.
 SESSION_TABLES = frozenset({"user_session"})
 
@@ -61,8 +64,8 @@ class Endpoint:
 
     @property
     def path(self) -> str:
-        """The path with every parameter filled with 1."""
-        return PATH_PARAM.sub("1", self.template)
+        """The path with every parameter filled with a value of its type (1 for numbers)."""
+        return PATH_PARAM.sub(lambda m: SAMPLE_VALUES.get(m.group(1), "1"), self.template)
 
     @property
     def has_params(self) -> bool:
