@@ -1,5 +1,9 @@
 """Server-rendered SVG charts (pygal), safe to inline or serve under the CSP: no XML declaration,
-no script (js=[]), values are integer cents formatted as money."""
+no script, values are integer cents formatted as money.
+
+`js=[]` stops pygal linking its tooltip script, but it still embeds a small config <script>;
+`_render` drops every script element from the tree before serialising.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pygal
+from pygal.etree import etree
 from pygal.style import Style
 
 from app.formatting import money
@@ -17,6 +22,16 @@ STYLE = Style(
     colors=("#1f5fa8", "#2e8b57", "#c77700", "#8e44ad", "#b03a2e", "#117a8b"),
     font_family="system-ui, sans-serif",
 )
+
+
+def _render(chart: Any) -> str:
+    root = chart.render_tree()
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
+                parent.remove(child)
+    svg: str = etree.tostring(root, encoding="unicode")
+    return svg
 
 
 def _money_label(value: Any) -> str:
@@ -34,8 +49,7 @@ def bar_chart(title: str, rows: Sequence[dict[str, Any]], *, limit: int = 12) ->
     shown = list(rows)[:limit][::-1]
     chart.x_labels = [str(r["label"])[:30] for r in shown]
     chart.add("Amount", [int(r["amount_cents"]) for r in shown])
-    svg: str = chart.render(is_unicode=True)
-    return svg
+    return _render(chart)
 
 
 def over_short_chart(rows: Sequence[dict[str, Any]], span: int) -> str:
@@ -46,5 +60,4 @@ def over_short_chart(rows: Sequence[dict[str, Any]], span: int) -> str:
     )
     chart.x_labels = [str(r["name"])[:24] for r in rows]
     chart.add("Over/short", [int(r[f"over_short_{span}"]) for r in rows])
-    svg: str = chart.render(is_unicode=True)
-    return svg
+    return _render(chart)

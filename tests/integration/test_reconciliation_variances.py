@@ -12,7 +12,7 @@ from app.errors import Conflict, Forbidden, ValidationFailed
 from app.ledger import services as ledger
 from app.ledger.tables import JournalTransaction
 from app.reconciliation import board as boards
-from app.reconciliation import rules, variances
+from app.reconciliation import variances
 from app.reconciliation import sampledata as sd
 from app.reconciliation.tables import VarianceReview
 from app.reconciliation.variances import ReviewForm
@@ -173,13 +173,3 @@ async def test_only_a_counted_shift_can_be_reviewed() -> None:
         await variances.review(d.supervisor, d.shifts["a"].shift_id,
                                ReviewForm("accept", "none"))
 
-
-def test_review_steps_follow_the_authority_rule() -> None:
-    from app.auth.principal import Principal
-
-    lead = Principal(1, "l", "L", Role.LEAD, (1,))
-    sup = Principal(2, "s", "S", Role.SUPERVISOR, (1,))
-    assert rules.review_step(lead, "accept", -500, 500) == "decision"
-    assert rules.review_step(lead, "accept", -501, 500) == "recommendation"
-    assert rules.review_step(lead, "investigate", 0, 500) == "recommendation"
-    assert rules.review_step(sup, "accept", 100_000, 500) == "decision"
