@@ -12,8 +12,8 @@ from app.errors import Conflict, Forbidden, ValidationFailed
 from app.ledger import services as ledger
 from app.ledger.tables import JournalTransaction
 from app.reconciliation import board as boards
-from app.reconciliation import variances
 from app.reconciliation import sampledata as sd
+from app.reconciliation import variances
 from app.reconciliation.tables import VarianceReview
 from app.reconciliation.variances import ReviewForm
 from app.sales.tables import PaymentAttempt
