@@ -151,6 +151,13 @@ async def require_open_shift(actor: Principal, terminal_id: int) -> dict[str, An
 # ---------------------------------------------------------------- opening a shift
 
 
+def _is_unique_violation(exc: BaseException) -> bool:
+    """A unique index refused the row (sqlite3.IntegrityError or asyncpg's UniqueViolation)."""
+    name = type(exc).__name__
+    return name == "UniqueViolationError" or (
+        name == "IntegrityError" and "UNIQUE" in str(exc).upper())
+
+
 async def _terminal(terminal_id: int) -> dict[str, Any]:
     row = await Terminal.select(
         Terminal.id, Terminal.code, Terminal.name, Terminal.location, Terminal.active,
@@ -200,7 +207,13 @@ async def open_shift(
         opened = now()
         shift = Shift(terminal=terminal_id, location=location_id, clerk=actor.id,
                       business_date=day, status=states.OPEN, opened_at=opened)
-        await shift.save()
+        try:
+            await shift.save()
+        except Exception as exc:  # the one-shift-per-terminal index settles a race
+            if _is_unique_violation(exc):
+                raise Conflict(f"Terminal {terminal['code']} was opened by someone else just "
+                               "now; reload.") from exc
+            raise
         shift_id = int(shift.id)
         count = ShiftCount(shift=shift_id, kind="open", counted_by=actor.id,
                            cash_cents=float_cents, denominations=to_json(denominations),

@@ -34,6 +34,7 @@ from piccolo.query.functions.aggregate import Sum
 from app.audit.services import record
 from app.auth.principal import Principal
 from app.db import write_transaction
+from app.drawers.tables import Shift
 from app.errors import NotFound
 from app.ledger.accounts import ACCOUNT_CODES
 from app.ledger.errors import AlreadyReversed, DayLocked, LedgerError
@@ -103,6 +104,14 @@ async def _refuse_locked(location_id: int, business_date: date) -> None:
         )
 
 
+async def _check_shift_location(shift_id: int, location_id: int) -> None:
+    row = await Shift.select(Shift.location).where(Shift.id == shift_id).first()
+    if row is None:
+        raise LedgerError(f"No shift {shift_id} to post to.")
+    if int(row["location"]) != location_id:
+        raise LedgerError(f"Shift {shift_id} is at another location than the posting.")
+
+
 async def post(
     *,
     kind: str,
@@ -127,6 +136,8 @@ async def post(
         raise LedgerError("A ledger transaction is posted by a signed-in user.")
     async with write_transaction():
         await _refuse_locked(location_id, business_date)
+        if shift_id is not None:
+            await _check_shift_location(shift_id, location_id)
         accounts = await _account_ids({leg.account for leg in legs})
         txn = JournalTransaction(
             kind=kind,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
@@ -111,6 +112,33 @@ async def test_the_database_allows_one_shift_in_use_per_terminal(counter: Counte
         await Shift(terminal=counter.terminal_id, location=counter.location_id,
                     clerk=counter.lead.id, business_date=DAY, status="open").save()
     assert (await drawers.get_shift(shift_id))["status"] == "open"
+
+
+async def test_two_clerks_opening_one_drawer_at_once_get_one_shift(counter: Counter) -> None:
+    other_clerk = await quick_user(Role.CLERK, (counter.org.section_id,))
+    results = await asyncio.gather(*[
+        drawers.open_shift(who, terminal_id=counter.terminal_id, location_id=counter.location_id,
+                           denominations=FLOAT, business_date=DAY)
+        for who in (counter.clerk, other_clerk)
+    ], return_exceptions=True)
+    opened = [r for r in results if isinstance(r, int)]
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(opened) == 1 and len(refused) == 1
+    assert isinstance(refused[0], Conflict), repr(refused[0])
+    assert await Shift.count().where(Shift.terminal == counter.terminal_id) == 1
+    assert await ledger.balance(DRAWER_CASH, shift_id=opened[0]) == FLOAT_CENTS
+
+
+async def test_two_closes_at_once_store_one_count(counter: Counter) -> None:
+    shift_id = await open_counter(counter, day=DAY)
+    results = await asyncio.gather(close(counter, shift_id, FLOAT),
+                                   close(counter, shift_id, {2000: 1}, who=counter.lead),
+                                   return_exceptions=True)
+    counted = [r for r in results if isinstance(r, drawers.CountResult)]
+    assert len(counted) == 1, results
+    assert all(isinstance(r, Conflict) for r in results if r not in counted)
+    rows = await drawers.counts(shift_id)
+    assert [r["kind"] for r in rows] == ["open", "close"]
 
 
 async def test_opening_refusals(counter: Counter) -> None:

@@ -255,6 +255,10 @@ async def test_shift_balances_and_balance_by_shift(org: Org, clerk: Principal) -
     assert await ledger.balance(CARD_CLEARING, shift_id=shift_id, tender_kind="cash") == 0
     with pytest.raises(LedgerError):
         await ledger.balance("petty_cash")
+    elsewhere = await make_org()
+    with pytest.raises(LedgerError, match="another location"):
+        await ledger.post(kind="sale", actor=clerk, location_id=elsewhere.location_id,
+                          business_date=DAY, shift_id=shift_id, legs=sale_legs())
 
 
 @pytest.mark.parametrize("table", ["journal_txn", "posting"])
