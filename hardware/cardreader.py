@@ -161,6 +161,7 @@ class SerialFareCardReader(FramedSerialDevice):
         try:
             return operation(link)
         except (LinkTimeout, NoAcknowledge, FrameError) as exc:
+            self._drop_link()  # reopen the port next time: a replugged reader comes back
             raise HardwareError(TIMEOUT, f"The card reader did not answer ({exc}).") from exc
         except (serial.SerialException, OSError) as exc:
             self._drop_link()

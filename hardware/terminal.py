@@ -256,6 +256,7 @@ class SerialPaymentTerminal(FramedSerialDevice):
             except (serial.SerialException, OSError):
                 self._drop_link()
                 link = None
+        self._drop_link()  # reopen the port next time: a replugged terminal comes back
         return CardResult("unknown_outcome", reference, amount_cents, reason=f"{why}. {UNKNOWN_ADVICE}")
 
     def _result(self, fields: list[str], reference: str, amount_cents: int) -> CardResult:

@@ -56,10 +56,20 @@ class FramedSimulator:
         ours, theirs = SocketPort.pair()
         stop = threading.Event()
         self._stop = stop
-        threading.Thread(
-            target=self.serve, args=(theirs, stop), daemon=True, name=type(self).__name__
-        ).start()
+
+        def serve_then_hang_up() -> None:
+            self.serve(theirs, stop)
+            theirs.close()
+
+        self._thread = threading.Thread(target=serve_then_hang_up, daemon=True, name=type(self).__name__)
+        self._thread.start()
         return ours
+
+    def hang_up(self) -> None:
+        """In-process: pull the cable (the adapter's next call finds the line dead)."""
+        if self._stop is not None:
+            self._stop.set()
+            self._thread.join(2)
 
     def serve(self, port: Port, stop: threading.Event) -> None:
         link = Link(port, ack_timeout=self.ack_timeout, byte_timeout=0.3)

@@ -103,3 +103,13 @@ def test_reader_that_does_not_answer_times_out(mode: str) -> None:
     assert caught.value.code == "timeout"
     sim.control("normal")
     assert reader.read().serial == SimCard.serial  # and recovers on the next call
+
+
+def test_reader_unplugged_and_plugged_back_reconnects() -> None:
+    reader, sim = reader_for()
+    assert reader.read().serial == SimCard.serial
+    sim.hang_up()  # cable pulled: the simulator's end of the line is closed
+    with pytest.raises(HardwareError) as caught:
+        reader.read()
+    assert caught.value.code == "timeout"
+    assert reader.read().serial == SimCard.serial  # the next call opens the line again

@@ -144,3 +144,14 @@ def test_bad_requests_are_refused_locally() -> None:
     for amount, reference in ((0, "R"), (-5, "R"), (100, ""), (100, "x" * 33), (100, "é")):
         with pytest.raises(ValueError):
             terminal.sale(amount, reference)
+
+
+def test_terminal_unplugged_mid_sale_then_back() -> None:
+    terminal, sim = terminal_for("lose_reply")
+    threading.Timer(0.2, sim.hang_up).start()  # the cable goes while we wait for the reply
+    first = terminal.sale(800, "S-13")
+    assert first.status in ("unknown_outcome", "approved")
+    sim.control("approve")
+    settled = terminal.status("S-13")  # reconnects and asks
+    assert settled.status == "approved"
+    assert len(sim.charges) == 1
