@@ -52,7 +52,9 @@ async def _form_page(
 
 @get("/admin/users", name="admin.users", guards=ADMIN)
 async def user_list(request: Request) -> Template:
-    return page(request, "admin/users.html", {"users": await users.list_users()})
+    return page(request, "admin/users.html", {
+        "users": await users.list_users(), "role_labels": {r.value: r.label for r in Role},
+    })
 
 
 @get("/admin/users/new", name="admin.users.new", guards=ADMIN)

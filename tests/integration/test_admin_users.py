@@ -47,7 +47,7 @@ async def test_users_page_lists_people_with_role_sections_and_status(browser: Br
     clerk = await make_user(Role.CLERK, (org.section_id,))
     html = (await browser.get("/admin/users")).text
     row = html.split(f">{clerk.username}</a>", 1)[1].split("</tr>", 1)[0]
-    assert "clerk" in row and f"Section {org.code}" in row and "active" in row
+    assert "Counter clerk" in row and f"Section {org.code}" in row and "active" in row
 
 
 async def test_create_a_clerk_who_can_then_sign_in_and_use_the_kiosk_pin(browser: Browser) -> None:
