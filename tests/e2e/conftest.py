@@ -135,7 +135,7 @@ def _wait_for_health(server: LiveServer) -> None:
         if server.process is not None and server.process.poll() is not None:
             raise RuntimeError(f"faredesk exited while starting:\n{server.log()[-4000:]}")
         try:
-            with urllib.request.urlopen(server.url + "/healthz", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(server.url + "/healthz", timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -171,7 +171,7 @@ def live_server() -> Iterator[LiveServer]:
     server.cli("migrate")
     server.cli("seed-demo")
     with server.log_path.open("wb") as log:
-        server.process = subprocess.Popen(  # noqa: S603
+        server.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1",
              "--port", str(port), "--log-level", "warning"],
             cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

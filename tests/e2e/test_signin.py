@@ -20,7 +20,7 @@ DEMO_ROLES = {
     "admin": Role.ADMINISTRATOR, "supervisor": Role.SUPERVISOR, "lead": Role.LEAD,
     "coordinator": Role.COORDINATOR, "clerk": Role.CLERK, "auditor": Role.AUDITOR,
 }
-SHOTS = Path(os.environ.get("FAREDESK_SHOTS_DIR", "/tmp/shots"))  # noqa: S108
+SHOTS = Path(os.environ.get("FAREDESK_SHOTS_DIR", "/tmp/shots"))
 
 
 def expected_nav(username: str) -> list[str]:
