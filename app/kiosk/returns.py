@@ -21,7 +21,7 @@ from app.kiosk.context import AtKiosk
 from app.sales import cards
 from app.sales import services as sales
 from app.sales.authority import OverrideAction, check_override
-from app.sales.cart import CARD, CASH, TenderInput, plan_refund_tenders
+from app.sales.cart import CARD, CASH, CHECK, TenderInput, plan_refund_tenders
 
 
 @dataclass(frozen=True)
@@ -82,15 +82,20 @@ async def _card_balance(at: AtKiosk, sale: dict[str, Any]) -> int | None:
 
 
 async def refund(at: AtKiosk, *, sale_id: int, quantities: Mapping[int, int], reason: str,
-                 key: str, override: Principal | None) -> sales.SaleResult:
+                 key: str, override: Principal | None, check_number: str = "") -> sales.SaleResult:
     refundable = await sales.refundable(sale_id)
     chosen = plan(refundable, quantities)
     section_id = int(refundable.sale["section_id"])
     check_override(OverrideAction.REFUND, clerk=at.clerk, override=override,
                    section_id=section_id, amount_cents=chosen.amount_cents)
+    if chosen.by_kind.get(CHECK) and not check_number.strip():
+        raise ValidationFailed("Part of this refund goes back by check: enter the number of the "
+                               "check you give the customer.",
+                               field_errors={"check_number": "Enter the check number."})
     balance = await _card_balance(at, refundable.sale)
-    tenders = [TenderInput(kind=kind, amount_cents=amount) for kind, amount
-               in chosen.by_kind.items() if kind != CARD]
+    tenders = [TenderInput(kind=kind, amount_cents=amount,
+                           check_number=check_number.strip() if kind == CHECK else None)
+               for kind, amount in chosen.by_kind.items() if kind != CARD]
     if chosen.by_kind.get(CARD):
         reference = await _card_refund(at, chosen.by_kind[CARD])
         tenders.append(TenderInput(kind=CARD, amount_cents=chosen.by_kind[CARD],

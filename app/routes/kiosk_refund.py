@@ -77,7 +77,8 @@ async def refund_submit(request: Request, at: ClerkAtKiosk, sale_id: int) -> Res
         override = await second_person(form, "override", at.clerk.origin, at.clerk)
         result = await returns.refund(
             at, sale_id=sale_id, quantities=_quantities(form), reason=text(form, "reason", 32),
-            key=text(form, "idempotency_key", 64), override=override)
+            key=text(form, "idempotency_key", 64), override=override,
+            check_number=text(form, "check_number", 20))
     except Forbidden as exc:
         return await _page(request, at, sale_id=sale_id, values=_values(form),
                            needs_override=exc.message)

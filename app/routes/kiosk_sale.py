@@ -70,7 +70,7 @@ async def add(request: Request, at: ClerkAtKiosk) -> Response:
     await selling.mirror(at, state, added)
     response = await selling.cart_response(request, at, state)
     if is_htmx(request):
-        response.headers["HX-Trigger"] = "kiosk:closeModal"
+        response.headers["HX-Trigger-After-Swap"] = "kiosk:closeModal"
     return response
 
 
@@ -197,7 +197,7 @@ async def pay_check(request: Request, at: ClerkAtKiosk) -> Response:
                                                    f"Check {number} taken. Take the rest.")
             if is_htmx(request):
                 response.headers["HX-Retarget"] = "#cart-panel"
-                response.headers["HX-Trigger"] = "kiosk:closeModal"
+                response.headers["HX-Trigger-After-Swap"] = "kiosk:closeModal"
             return response
         result, _after = await checkout.complete(at, state, idempotency_key=text(
             form, "idempotency_key", 64), final_tender=tender)
