@@ -30,6 +30,11 @@ class UserForm:
     badge_code: str = ""
 
 
+def _current_lock(locked_until: datetime | None) -> datetime | None:
+    """A lock whose time has passed is no lock (it is cleared at the next sign-in)."""
+    return locked_until if locked_until and locked_until > datetime.now(UTC) else None
+
+
 def _require_admin(actor: Principal) -> None:
     if actor.role is not Role.ADMINISTRATOR:
         raise Forbidden("Only an administrator can manage users.")
@@ -111,6 +116,7 @@ async def get_user(user_id: int) -> dict[str, Any]:
     if user is None:
         raise NotFound("No such user.")
     user["has_pin"] = bool(user.pop("pin_hash"))
+    user["locked_until"] = _current_lock(user["locked_until"])
     sections = await UserSection.select(UserSection.section).where(UserSection.user == user_id)
     user["section_ids"] = [s["section"] for s in sections]
     return user
@@ -202,4 +208,5 @@ async def list_users(include_inactive: bool = True) -> list[dict[str, Any]]:
         by_user.setdefault(link["user"], []).append(link["name"])
     for user in users:
         user["sections"] = sorted(by_user.get(user["id"], []))
+        user["locked_until"] = _current_lock(user["locked_until"])
     return users

@@ -44,6 +44,9 @@ async def login(request: Request) -> Template | Redirect:
     except SignInFailed as exc:
         return page(request, "auth/login.html",
                     {"error": exc.message, "username": username, "next": target}, status=401)
+    previous = request.cookies.get(COOKIE_NAME, "")
+    if previous:  # signing in again from this browser: the earlier session ends
+        await end_session(previous)
     token = await start_session(principal.id, origin, request.headers.get("user-agent", ""))
     settings = get_settings()
     response = Redirect(path=target, status_code=HTTP_303_SEE_OTHER)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from typing import Any
 
@@ -220,3 +221,19 @@ async def test_administrators_and_auditors_need_no_section(browser: Browser) -> 
         assert response.status_code == 303, role
         user = await User.select(User.id).where(User.username == username).first()
         assert user is not None and await _sections(user["id"]) == []
+
+
+async def test_lock_shows_on_the_users_pages_only_while_it_lasts(browser: Browser) -> None:
+    await _admin_browser(browser)
+    user_id, username = await _create(browser)
+    now = datetime.now(UTC)
+    await User.update({User.locked_until: now + timedelta(minutes=20)}).where(User.id == user_id)
+    assert "locked until" in _row_html((await browser.get("/admin/users")).text, username)
+    assert "Locked until" in (await browser.get(f"/admin/users/{user_id}")).text
+    await User.update({User.locked_until: now - timedelta(minutes=1)}).where(User.id == user_id)
+    assert "locked until" not in _row_html((await browser.get("/admin/users")).text, username)
+    assert "Locked until" not in (await browser.get(f"/admin/users/{user_id}")).text
+
+
+def _row_html(html: str, username: str) -> str:
+    return html.split(f">{username}</a>", 1)[1].split("</tr>", 1)[0]

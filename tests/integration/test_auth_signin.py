@@ -244,6 +244,12 @@ async def test_every_sign_in_issues_a_new_token(browser: Browser) -> None:
     assert len({r["token_hash"] for r in rows}) == 2
     # The table keeps only a hash, never the cookie value.
     assert not await UserSession.exists().where(UserSession.token_hash.is_in([first, second]))
+    # The earlier session ended with the new sign-in: a copy of the old cookie is useless.
+    assert (await session_row(first))["ended_at"] is not None  # type: ignore[index]
+    assert (await session_row(second))["ended_at"] is None  # type: ignore[index]
+    async with Browser(transport=browser._transport, base_url="http://testserver") as copy:
+        copy.cookies.set(COOKIE_NAME, first)
+        assert (await copy.get("/")).status_code == 303
 
 
 async def test_idle_session_ends(browser: Browser) -> None:
