@@ -256,20 +256,20 @@ async def _shift_rows(location_id: int, business_date: date) -> list[dict[str, A
     return rows
 
 
-async def _balances(shift_ids: list[int]) -> dict[int, dict[str, int]]:
-    """{shift: {account code: balance}} for the tender accounts, one GROUP BY."""
-    accounts = await Account.select(Account.id, Account.code).where(
-        Account.code.is_in([DRAWER_CASH, CHECKS_ON_HAND, CARD_CLEARING])
-    )
-    code_of = {int(a["id"]): a["code"] for a in accounts}
+async def _account_codes() -> dict[int, str]:
+    rows = await Account.select(Account.id, Account.code)
+    return {int(a["id"]): a["code"] for a in rows}
+
+
+async def _balances(shift_ids: list[int], codes: dict[int, str]) -> dict[int, dict[str, int]]:
+    """{shift: {account code: balance}} over all the shifts' postings, one GROUP BY that the
+    (shift, account, business_date, amount_cents) index answers on its own."""
     rows = await Posting.select(
         Posting.shift, Posting.account, Sum(Posting.amount_cents).as_alias("total"),
-    ).where(
-        Posting.shift.is_in(shift_ids) & Posting.account.is_in(list(code_of) or [-1])
-    ).group_by(Posting.shift, Posting.account)
+    ).where(Posting.shift.is_in(shift_ids)).group_by(Posting.shift, Posting.account)
     result: dict[int, dict[str, int]] = defaultdict(dict)
     for row in rows:
-        result[int(row["shift"])][code_of[int(row["account"])]] = int(row["total"] or 0)
+        result[int(row["shift"])][codes[int(row["account"])]] = int(row["total"] or 0)
     return result
 
 
@@ -332,10 +332,11 @@ async def _print_problems(shift_ids: list[int]) -> dict[int, int]:
 _RECEIPT_RANGES = (
     "SELECT terminal, MIN(receipt_number) AS first, MAX(receipt_number) AS last, "
     "COUNT(*) AS issued, COUNT(DISTINCT receipt_number) AS distinct_numbers "
-    "FROM sale WHERE location = {} AND business_date = {} GROUP BY terminal"
+    "FROM sale WHERE terminal IN {} AND business_date = {} GROUP BY terminal"
 )
 _PREVIOUS_LAST = (
-    "SELECT MAX(receipt_number) AS last FROM sale WHERE terminal = {} AND business_date < {}"
+    "SELECT terminal, MAX(receipt_number) AS last FROM sale WHERE terminal IN {} "
+    "AND business_date < {} GROUP BY terminal"
 )
 _NUMBERS = (
     "SELECT receipt_number FROM sale WHERE terminal = {} AND business_date = {} "
@@ -346,12 +347,23 @@ MAX_MISSING_LISTED = 20
 
 async def _receipts(location_id: int, business_date: date, codes: dict[int, str]
                     ) -> list[ReceiptRange]:
-    rows = await Sale.raw(_RECEIPT_RANGES, location_id, business_date)
+    """Receipt numbers issued per terminal that day (the terminals of the day's shifts: a sale
+    needs a shift), read from the (terminal, business_date, receipt_number) index."""
+    if not codes:
+        return []
+    placeholders = "(" + ", ".join("{}" for _ in codes) + ")"
+    rows = await Sale.raw(_RECEIPT_RANGES.replace("IN {}", f"IN {placeholders}"), *codes,
+                          business_date)
+    if not rows:
+        return []
+    terminal_ids = [int(r["terminal"]) for r in rows]
+    placeholders = "(" + ", ".join("{}" for _ in terminal_ids) + ")"
+    previous = {int(r["terminal"]): r["last"] for r in await Sale.raw(
+        _PREVIOUS_LAST.replace("IN {}", f"IN {placeholders}"), *terminal_ids, business_date)}
     ranges = []
     for row in rows:
         terminal_id = int(row["terminal"])
-        previous = await Sale.raw(_PREVIOUS_LAST, terminal_id, business_date)
-        prev_last = previous[0]["last"] if previous and previous[0]["last"] is not None else None
+        prev_last = previous.get(terminal_id)
         item = ReceiptRange(
             terminal_id=terminal_id, terminal_code=codes.get(terminal_id, str(terminal_id)),
             first=int(row["first"]), last=int(row["last"]), issued=int(row["issued"]),
@@ -400,14 +412,17 @@ async def day_lock(location_id: int, business_date: date) -> dict[str, Any] | No
     return row
 
 
-async def day_ledger(location_id: int, business_date: date) -> dict[str, int]:
-    """Balances of every account for postings dated that day at that location (GROUP BY)."""
+async def day_ledger(location_id: int, business_date: date,
+                     codes: dict[int, str] | None = None) -> dict[str, int]:
+    """Balances of every account for postings dated that day at that location (GROUP BY over
+    the (business_date, location, account, amount_cents) index)."""
+    codes = codes or await _account_codes()
     rows = await Posting.select(
-        Posting.account.code.as_alias("account"), Sum(Posting.amount_cents).as_alias("total"),
+        Posting.account, Sum(Posting.amount_cents).as_alias("total"),
     ).where(
-        (Posting.location == location_id) & (Posting.business_date == business_date)
-    ).group_by(Posting.account.code)
-    return {r["account"]: int(r["total"] or 0) for r in rows}
+        (Posting.business_date == business_date) & (Posting.location == location_id)
+    ).group_by(Posting.account)
+    return {codes[int(r["account"])]: int(r["total"] or 0) for r in rows}
 
 
 async def adjustments_for(location_id: int, business_date: date) -> list[dict[str, Any]]:
@@ -427,7 +442,8 @@ async def day_board(actor: Principal, location_id: int, business_date: date) -> 
     location = await scope.location(actor, location_id)
     shift_rows = await _shift_rows(location_id, business_date)
     ids = [int(r["id"]) for r in shift_rows] or [-1]
-    balances = await _balances(ids)
+    account_codes = await _account_codes()
+    balances = await _balances(ids, account_codes)
     counts = await _counts(ids)
     reviews = await _reviews(ids)
     movements = await _movements(ids)
@@ -470,7 +486,7 @@ async def day_board(actor: Principal, location_id: int, business_date: date) -> 
         location=location, business_date=business_date, shifts=lines, receipts=receipts,
         deposits=await _deposits(location_id, business_date),
         lock=await day_lock(location_id, business_date),
-        ledger=await day_ledger(location_id, business_date),
+        ledger=await day_ledger(location_id, business_date, account_codes),
         adjustments=await adjustments_for(location_id, business_date),
         last_count_at=last_count_at,
         lead_limit_cents=get_settings().variance_lead_limit_cents,

@@ -1,0 +1,1 @@
+"""Benchmarks (not run by `make test`): `make bench` runs every benchmarks/bench_*.py module."""
