@@ -136,6 +136,7 @@ def _product_columns() -> list[Any]:
         Product.fare_category.code.as_alias("fare_category_code"),
         Product.fare_category.name.as_alias("fare_category_name"),
         Product.fare_category.reduced.as_alias("reduced"),
+        Product.fare_category.active.as_alias("fare_category_active"),
     ]
 
 
@@ -208,13 +209,14 @@ async def sellable_products(at: datetime) -> list[dict[str, Any]]:
 
     Each has: id, code, name, kind, kind_label, barcode, requires_card, price_cents (None for a
     stored-value load, whose amount the customer chooses), fare_category_code/_name, reduced,
-    min_cents, max_cents, balance_cap_cents. A product with no price in force yet is left out.
+    min_cents, max_cents, balance_cap_cents. A product with no price in force yet, or whose fare
+    category is inactive, is left out.
     """
     rows = await list_products(at, active_only=True)
     return [
         row for row in rows
         if (row["price_cents"] is not None or row["kind"] == STORED_VALUE)
-        and (row["fare_category"] is None or row.get("fare_category_code"))
+        and (row["fare_category"] is None or row["fare_category_active"])
     ]
 
 

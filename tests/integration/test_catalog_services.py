@@ -172,6 +172,13 @@ async def test_the_kiosk_grid_lists_active_priced_products(admin: Principal) -> 
     assert future in later
     await catalog.set_product_active(admin, inactive, True)
     assert inactive in {p["id"] for p in await catalog.sellable_products(NOW + timedelta(1))}
+    retired = await make_category(admin)
+    retired_pass = await make_product(admin, fare_category_id=retired["id"])
+    assert retired_pass in {p["id"] for p in await catalog.sellable_products(NOW + timedelta(1))}
+    await catalog.save_category(admin, catalog.CategoryForm(
+        retired["code"], retired["name"], active=False), retired["id"])
+    assert retired_pass not in {
+        p["id"] for p in await catalog.sellable_products(NOW + timedelta(1))}
     actions = await AuditEvent.select(AuditEvent.action).where(
         AuditEvent.object_id == str(inactive))
     assert {"catalog.product.deactivate", "catalog.product.activate"} <= {
