@@ -74,3 +74,17 @@ def test_refused_transitions(current: str, to: str) -> None:
     assert not states.can_transition(current, to)
     with pytest.raises(Conflict):
         states.check_transition(current, to)
+
+
+def test_an_agency_can_choose_its_denominations(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAREDESK_DRAWER_DENOMINATIONS", "100, 2000,25")
+    denominations.cache_clear()
+    try:
+        assert [d.cents for d in denominations()] == [2000, 100, 25]
+        assert count_total({2000: 1, 25: 2}) == 2050
+        with pytest.raises(ValidationFailed):
+            count_total({10000: 1})  # $100 bills are not counted here
+    finally:
+        monkeypatch.delenv("FAREDESK_DRAWER_DENOMINATIONS")
+        denominations.cache_clear()
+    assert 10000 in [d.cents for d in denominations()]
