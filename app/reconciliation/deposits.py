@@ -90,18 +90,16 @@ async def checks_for(shift_ids: list[int]) -> list[dict[str, Any]]:
 
 
 def suggested_denominations(lines: list[boards.ShiftLine]) -> dict[int, int]:
-    """Closing counts minus opening floats, per denomination: a starting point for the bag."""
-    closing: dict[int, int] = {}
-    floats: dict[int, int] = {}
+    """A starting point for the bag: the cash to deposit made up from the largest pieces the
+    drawers were closed with (the rest stays behind as floats), a plain breakdown if those
+    pieces cannot make the amount exactly."""
+    target = sum(line.deposit_cash_cents for line in lines)
+    available: dict[int, int] = {}
     for line in lines:
         if line.counted:
             for cents, n in line.counted["denominations"].items():
-                closing[cents] = closing.get(cents, 0) + n
-        opening = next((c for c in line.counts if c["kind"] == "open"), None)
-        if opening:
-            for cents, n in opening["denominations"].items():
-                floats[cents] = floats.get(cents, 0) + n
-    return rules.subtract_denominations(closing, floats)
+                available[cents] = available.get(cents, 0) + n
+    return rules.make_up(target, available) or rules.make_up(target, None)
 
 
 async def candidates(actor: Principal, location_id: int, business_date: date

@@ -198,6 +198,19 @@ def subtract_denominations(a: dict[int, int], b: dict[int, int]) -> dict[int, in
     return {k: max(0, a.get(k, 0) - b.get(k, 0)) for k in a if a.get(k, 0) - b.get(k, 0) > 0}
 
 
+def make_up(cents: int, available: dict[int, int] | None) -> dict[int, int]:
+    """Pieces that make up `cents`, largest first, limited to `available` (None: unlimited);
+    {} when the available pieces cannot make the amount exactly."""
+    remaining, result = cents, {}
+    for value in DENOMINATIONS:
+        limit = remaining // value if available is None else min(available.get(value, 0),
+                                                                 remaining // value)
+        if limit > 0:
+            result[value] = limit
+            remaining -= value * limit
+    return result if remaining == 0 else {}
+
+
 def end_of_day(business_date: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(business_date + timedelta(days=1), time.min, tzinfo=tz)
 

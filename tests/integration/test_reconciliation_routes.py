@@ -35,8 +35,9 @@ async def test_the_supervisor_closes_a_day_from_the_board(browser: Browser) -> N
     board = await browser.get(url)
     assert "Count accepted" in board.text and 'data-testid="prepare-deposit"' in board.text
     form = await browser.get(f"{url}/deposit")
-    # the bag is suggested from the closing counts less the floats
-    assert 'name="d10000" inputmode="numeric" size="5" value="2"' in form.text
+    # the bag ($25.50) is suggested from the pieces the drawers were closed with
+    assert 'name="d1000" inputmode="numeric" size="5" value="2"' in form.text
+    assert 'name="d25" inputmode="numeric" size="5" value="2"' in form.text
     wrong = await browser.post_form(f"{url}/deposit", {
         "shift_ids": [str(a), str(b)], "bag_number": "bag-77", "d2000": "1"})
     assert wrong.status_code == 400 and "$25.50" in wrong.text

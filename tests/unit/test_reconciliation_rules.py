@@ -95,3 +95,11 @@ def test_settlement_legs_balance_and_clear_the_drawer(expected: int, counted: in
     assert by_account.get("drawer_cash", 0) == -expected
     assert by_account.get("safe", 0) == counted
     assert by_account.get("cash_over_short", 0) == -variance.total_cents
+
+
+def test_the_bag_is_made_up_from_the_pieces_at_hand() -> None:
+    closing = {10000: 2, 5000: 2, 1000: 2, 100: 5, 25: 2}
+    assert rules.make_up(2_550, closing) == {1000: 2, 100: 5, 25: 2}
+    assert rules.make_up(2_560, closing) == {}
+    assert rules.make_up(2_560, None) == {2000: 1, 500: 1, 50: 1, 10: 1}
+    assert rules.make_up(0, closing) == {}
