@@ -365,3 +365,19 @@ async def test_a_bad_idempotency_key_is_refused(shop: Shop) -> None:
     with pytest.raises(ValidationFailed, match="expired"):
         await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id, idempotency_key="x",
                                   lines=[line(shop.scrip)], tenders=[cash(SCRIP_CENTS)])
+
+
+async def test_charge_to_account_is_a_receivable(shop: Shop) -> None:
+    from app.ledger.accounts import ACCOUNTS_RECEIVABLE
+
+    with pytest.raises(ValidationFailed, match="choose the account"):
+        await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id, idempotency_key=key(),
+                                  lines=[line(shop.ticket_book)],
+                                  tenders=[TenderInput("account", TICKET_BOOK_CENTS)])
+    result = await sales.complete_sale(
+        shop.clerk, terminal_id=shop.terminal_id, idempotency_key=key(),
+        lines=[line(shop.ticket_book)],
+        tenders=[TenderInput("account", TICKET_BOOK_CENTS, account_ref="EMP-0042")])
+    assert await shift_balance(shop.shift_id, ACCOUNTS_RECEIVABLE) == TICKET_BOOK_CENTS
+    tender = await Tender.select().where(Tender.sale == result.sale_id).first()
+    assert tender is not None and tender["account_ref"] == "EMP-0042"
