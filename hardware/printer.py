@@ -145,6 +145,7 @@ class EscposReceiptPrinter:
             raise ValueError("drawer pin must be 2 or 5")
         with self._session() as printer:
             printer._raw(DRAWER_PINS[pin])
+            self._read_status(printer)  # the answer proves the printer took the kick
 
     # -- internals ----------------------------------------------------------------------------
 

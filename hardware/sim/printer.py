@@ -148,12 +148,16 @@ class PrinterSimulator:
             timer.daemon = True
             timer.start()
 
-    def _store(self, raw: bytes, parser: EscposParser) -> SimJob | None:
+    @property
+    def stopped(self) -> bool:
+        return self.state.paper == "out" or self.state.cover_open
+
+    def _store(self, raw: bytes, parser: EscposParser, *, stopped: bool) -> SimJob | None:
         out = parser.finish()
         if not out.printed_anything and not out.kicks and not out.cuts:
             return None  # a status-only connection is not a job
         with self.lock:
-            printed = out.printed_anything and self.state.paper != "out" and not self.state.cover_open
+            printed = out.printed_anything and not stopped
             job = SimJob(next(self._numbers), raw, out.text(), out.cuts, out.kicks, printed)
             if self.job_dir is not None:
                 self.job_dir.mkdir(parents=True, exist_ok=True)
@@ -215,6 +219,7 @@ class PrinterSession:
     def __post_init__(self) -> None:
         self.parser = EscposParser(self.sim.columns, self.sim.status_byte)
         self.closed = False
+        self.stopped = False  # was the printer stopped while this job arrived?
 
     def feed(self, data: bytes) -> bytes:
         if self.closed or self.hung_up:
@@ -227,6 +232,7 @@ class PrinterSession:
             self.sim.state.disconnect = False
             raise ConnectionResetError("simulated printer hung up mid-job")
         self.raw += data
+        self.stopped = self.stopped or self.sim.stopped
         kicks_before = len(self.parser.out.kicks)
         reply = self.parser.feed(data)
         self.sim._kick(self.parser.out.kicks[kicks_before:])  # a drawer opens at once, not at job end
@@ -236,4 +242,4 @@ class PrinterSession:
         if self.closed:
             return None
         self.closed = True
-        return self.sim._store(bytes(self.raw), self.parser)
+        return self.sim._store(bytes(self.raw), self.parser, stopped=self.stopped)

@@ -77,7 +77,8 @@ def test_drawer_kick_sends_esc_p_and_reports_open(tmp_path: Path) -> None:
     assert drawer.is_open() is False
     drawer.kick()
     job = printer.simulator.jobs[-1]  # type: ignore[attr-defined]
-    assert job.raw == b"\x1bp\x00\x19\xfa"  # ESC p 0 25 250: pin 2, 50 ms on, 500 ms off
+    kick = b"\x1bp\x00\x19\xfa"  # ESC p 0 25 250: pin 2, 50 ms on, 500 ms off
+    assert job.raw == kick + b"\x10\x04\x01\x10\x04\x02\x10\x04\x04"  # then a status read
     assert job.kicks == [2]
     assert drawer.is_open() is True
     printer.simulator.control("drawer_closed")  # type: ignore[attr-defined]

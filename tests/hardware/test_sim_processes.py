@@ -6,6 +6,7 @@ The adapters here are built exactly as for a real device (``serial:///dev/pts/N`
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -171,8 +172,13 @@ def test_printer_process_over_tcp(sim_process: Any, tmp_path: Path) -> None:
     assert [w.code for w in printer.print_receipt(sample_receipt()).warnings] == ["paper_low"]
     PrinterCashDrawer(printer).kick()
     assert PrinterCashDrawer(printer).is_open() is True
-    state = sim.state()
-    printed = [job for job in state["jobs"] if job["printed"]]
+    deadline = time.monotonic() + 5  # a job is stored when its connection closes, on the simulator's side
+    while time.monotonic() < deadline:
+        state = sim.state()
+        printed = [job for job in state["jobs"] if job["printed"]]
+        if len(printed) == 2 and state["jobs"][-1]["kicks"] == [2]:
+            break
+        time.sleep(0.05)
     assert len(printed) == 2
     text = Path(printed[0]["txt"]).read_text(encoding="utf-8")
     assert "VISA ****4242" in text and len(list(tmp_path.glob("*.bin"))) == len(state["jobs"])
@@ -182,7 +188,9 @@ def test_display_process_over_a_pty(sim_process: Any) -> None:
     sim = sim_process("display")
     display = open_display(f"{sim.url}?timeout=1")
     display.show_item("Day Pass", 500, 1500)
-    for _ in range(50):
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
         if sim.state()["lines"] == ["Day Pass        5.00", "TOTAL         $15.00"]:
             break
+        time.sleep(0.05)
     assert sim.state()["lines"] == ["Day Pass        5.00", "TOTAL         $15.00"]
