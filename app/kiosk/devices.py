@@ -77,6 +77,8 @@ def describe(name: str, report: str) -> DeviceState:
     text = report.lower()
     if text.startswith("error"):
         code = text[text.find("[") + 1:text.find("]")] if "[" in text else ""
+        if code == "busy":  # working on a transaction right now
+            return DeviceState(label, "warn", "busy")
         return DeviceState(label, "err", ERROR_WORDS.get(code, "problem"))
     if name == "printer":
         # a printer out of paper or with its cover open also reports itself offline
