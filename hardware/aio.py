@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any, TypeVar
@@ -21,10 +21,9 @@ from hardware.display import SerialCustomerDisplay
 from hardware.errors import PROTOCOL_ERROR, UNKNOWN_OUTCOME, UNSUPPORTED, HardwareError
 from hardware.printer import EscposReceiptPrinter, PrinterCashDrawer, PrinterStatus, PrintResult
 from hardware.receipt import Receipt
-from hardware.terminal import CardResult, Prompt, SerialPaymentTerminal
+from hardware.terminal import CardResult, Prompt, PromptHandler, SerialPaymentTerminal
 
 T = TypeVar("T")
-PromptHandler = Callable[[Prompt], None] | Callable[[Prompt], Awaitable[None]]
 
 
 class DeviceWorker:

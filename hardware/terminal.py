@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -64,6 +64,7 @@ class CardResult:
 
 
 PromptCallback = Callable[[Prompt], None]
+PromptHandler = Callable[[Prompt], None] | Callable[[Prompt], Awaitable[None]]  # async facade: either kind
 
 
 def _check_request(amount_cents: int, reference: str) -> None:
