@@ -80,6 +80,7 @@ def open_printer(url: str, *, sim_dir: Path | None = None) -> EscposReceiptPrint
         "width_mm": u.integer("width", 80),
         "code_page_name": u.query.get("codepage", DEFAULT_CODE_PAGE),
         "description": f"receipt printer ({url})",
+        "can_read_status": u.query.get("status", "on") != "off",  # status=off: no return channel
     }
     simulator = None
     connect: Any

@@ -133,6 +133,10 @@ def _serve_display(sim: DisplaySimulator) -> None:
 
 def _serve_printer(args: argparse.Namespace) -> None:
     sim = PrinterSimulator(Path(args.dir), width_mm=args.width, slow_seconds=args.slow)
+    sim.on_job = lambda job: _say(
+        f"job {job.number}: {job.txt_path} ({'printed' if job.printed else 'NOT printed'}"
+        f"{', drawer kick' if job.kicks else ''})"
+    )
     for mode in args.mode or []:
         sim.control(mode)
     stop = threading.Event()

@@ -11,6 +11,7 @@ import itertools
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,6 +68,7 @@ class PrinterSimulator:
         mode: str | None = None,
         slow_seconds: float = 2.0,
         drawer_closes_after: float | None = None,
+        on_job: Callable[[SimJob], None] | None = None,
     ) -> None:
         self.job_dir = job_dir
         self.columns = columns_for(width_mm)
@@ -74,6 +76,7 @@ class PrinterSimulator:
         self.slow_seconds = slow_seconds
         self.drawer_closes_after = drawer_closes_after
         self.jobs: list[SimJob] = []
+        self.on_job = on_job
         self.lock = threading.RLock()
         self._numbers = itertools.count(self._first_number())
         if mode:
@@ -168,7 +171,9 @@ class PrinterSimulator:
                 header = "" if printed else "[NOT PRINTED: printer stopped (paper out or cover open)]\n"
                 job.txt_path.write_text(header + job.text, encoding="utf-8")
             self.jobs.append(job)
-            return job
+        if self.on_job is not None:
+            self.on_job(job)
+        return job
 
     # -- TCP ------------------------------------------------------------------------------------
 

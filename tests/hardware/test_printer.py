@@ -174,3 +174,12 @@ def test_serial_backend_through_a_pty(tmp_path: Path) -> None:
     session.close()
     assert sim.jobs[-1].text == render_text(sample_receipt(), 80)
     os.close(slave)
+
+
+def test_status_off_prints_without_queries(tmp_path: Path) -> None:
+    printer = open_printer("sim://?status=off&width=58&codepage=cp437", sim_dir=tmp_path)
+    result = printer.print_receipt(sample_receipt())
+    assert not result.status.readable
+    job = printer.simulator.jobs[-1]  # type: ignore[attr-defined]
+    assert job.raw == render_escpos(sample_receipt(), 58, code_page_name="cp437")
+    assert job.text == render_text(sample_receipt(), 58)
