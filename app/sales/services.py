@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -49,6 +49,7 @@ from app.sales.authority import OverrideAction, check_decider, check_override
 from app.sales.cart import (
     CARD,
     AppliedTender,
+    Cart,
     CartLine,
     Settlement,
     TenderInput,
@@ -245,6 +246,31 @@ async def price_lines(
             entry.valid_from, entry.valid_to = line.valid_from, line.valid_to
         priced.append(entry)
     return priced
+
+
+async def quote_cart(
+    lines: Sequence[CartLine],
+    *,
+    card_serial: str | None = None,
+    card_fare_category: str | None = None,
+    card_balance_cents: int | None = None,
+    at: datetime | None = None,
+) -> Cart:
+    """The cart as the server prices it now, rules applied (raises what complete_sale would).
+
+    For the kiosk's cart display: each line comes back with the catalog's code, kind, name
+    (with the pass month), unit price, fare category and validity. Nothing is written.
+    """
+    priced = await price_lines(lines, at=at or _now(), card_serial=card_serial,
+                               card_fare_category=card_fare_category,
+                               card_balance_cents=card_balance_cents)
+    return Cart(tuple(
+        replace(p.line, product_code=p.product["code"], kind=p.product["kind"],
+                description=p.description, unit_cents=p.unit_cents,
+                fare_category=p.product.get("fare_category_code"), card_serial=p.card_serial,
+                valid_from=p.valid_from, valid_to=p.valid_to)
+        for p in priced
+    ))
 
 
 def _line_amounts(priced: Sequence[PricedLine]) -> list[LineAmount]:

@@ -267,3 +267,48 @@ async def test_an_auditor_role_cannot_override(shop: Shop) -> None:
                                 line_quantities={line_id: 2}, reason_code="overcharge",
                                 idempotency_key=key(), override=auditor,
                                 refund_tenders=[cash(2 * TICKET_BOOK_CENTS)])
+
+
+async def test_concurrent_refunds_never_give_back_more_than_was_sold(shop: Shop) -> None:
+    import asyncio
+
+    from app.errors import DomainError
+
+    sale_id = await sell_cash(shop, [line(shop.scrip, 3)], 3 * SCRIP_CENTS)
+    line_id = (await sales.get_sale(sale_id))["lines"][0]["id"]
+
+    async def refund_two() -> object:
+        try:
+            return await sales.refund_sale(
+                shop.clerk, terminal_id=shop.terminal_id, original_sale_id=sale_id,
+                line_quantities={line_id: 2}, reason_code="overcharge", idempotency_key=key(),
+                refund_tenders=[cash(2 * SCRIP_CENTS)])
+        except DomainError as exc:
+            return exc
+
+    outcomes = await asyncio.gather(refund_two(), refund_two(), refund_two())
+    done = [o for o in outcomes if isinstance(o, sales.SaleResult)]
+    assert len(done) == 1
+    assert (await sales.refundable(sale_id)).lines[0]["refundable_quantity"] == 1
+    assert await shift_balance(shop.shift_id, DRAWER_CASH) == FLOAT_CENTS + SCRIP_CENTS
+
+
+async def test_concurrent_voids_void_once(shop: Shop) -> None:
+    import asyncio
+
+    from app.errors import DomainError
+
+    sale_id = await sell_cash(shop, [line(shop.scrip)], SCRIP_CENTS)
+
+    async def void() -> object:
+        try:
+            return await sales.void_sale(shop.clerk, terminal_id=shop.terminal_id,
+                                         sale_id=sale_id, reason_code="keyed_in_error",
+                                         idempotency_key=key())
+        except DomainError as exc:
+            return exc
+
+    outcomes = await asyncio.gather(void(), void(), void())
+    assert sum(isinstance(o, sales.SaleResult) for o in outcomes) == 1
+    assert await Sale.count().where(Sale.original == sale_id) == 1
+    assert await shift_net(shop.shift_id) == 0

@@ -381,3 +381,17 @@ async def test_charge_to_account_is_a_receivable(shop: Shop) -> None:
     assert await shift_balance(shop.shift_id, ACCOUNTS_RECEIVABLE) == TICKET_BOOK_CENTS
     tender = await Tender.select().where(Tender.sale == result.sale_id).first()
     assert tender is not None and tender["account_ref"] == "EMP-0042"
+
+
+async def test_a_quote_shows_server_prices_and_applies_the_rules(shop: Shop) -> None:
+    cart = await sales.quote_cart(
+        [CartLine(product_id=shop.ticket_book, quantity=2, unit_cents=1),
+         pass_line(shop.adult_pass)], card_serial="FC-12")
+    assert [(ln.kind, ln.unit_cents, ln.amount_cents) for ln in cart.lines] == [
+        ("ticket_book", TICKET_BOOK_CENTS, 2 * TICKET_BOOK_CENTS),
+        ("monthly_pass", PASS_CENTS, PASS_CENTS)]
+    assert cart.total_cents == 2 * TICKET_BOOK_CENTS + PASS_CENTS
+    assert cart.lines[1].valid_to is not None and "–" in cart.lines[1].description
+    with pytest.raises(NotEligible):
+        await sales.quote_cart([pass_line(shop.senior_pass)], card_serial="FC-12")
+    assert not await Sale.exists().where(Sale.terminal == shop.terminal_id)
