@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from hardware.cardreader import FareCard, SerialFareCardReader
 from hardware.display import SerialCustomerDisplay
-from hardware.errors import PROTOCOL_ERROR, UNKNOWN_OUTCOME, UNSUPPORTED, HardwareError
+from hardware.errors import PROTOCOL_ERROR, TIMEOUT, UNKNOWN_OUTCOME, UNSUPPORTED, HardwareError
 from hardware.printer import EscposReceiptPrinter, PrinterCashDrawer, PrinterStatus, PrintResult
 from hardware.receipt import Receipt
 from hardware.terminal import CardResult, Prompt, PromptHandler, SerialPaymentTerminal
@@ -27,20 +27,31 @@ T = TypeVar("T")
 
 
 class DeviceWorker:
-    """A single worker thread; ``run`` awaits a blocking call on it."""
+    """A single worker thread; ``run`` awaits a blocking call on it.
 
-    def __init__(self, name: str) -> None:
+    ``guard`` is a last-resort deadline for one call, queue time included. The adapters time
+    out on their own long before it; it only matters if a driver blocks where it should not
+    (a write to a device file that never drains, say). The caller then gets ``timeout`` (or
+    ``unknown_outcome`` for money) while the stuck thread is left to finish.
+    """
+
+    def __init__(self, name: str, guard: float = 60.0) -> None:
         self.name = name
+        self.guard = guard
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"hw-{name}")
 
     async def run(
         self, fn: Callable[..., T], *args: Any, unexpected: str = PROTOCOL_ERROR, **kwargs: Any
     ) -> T:
         loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
         try:
-            return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+            return await asyncio.wait_for(future, self.guard)
         except (HardwareError, ValueError, TypeError):
             raise
+        except TimeoutError as exc:
+            code = TIMEOUT if unexpected == PROTOCOL_ERROR else unexpected
+            raise HardwareError(code, f"The {self.name} did not finish in {self.guard:g} s.") from exc
         except Exception as exc:  # defence in depth: nothing from a driver leaks past here
             raise HardwareError(unexpected, f"Unexpected {self.name} failure: {type(exc).__name__}.") from exc
 

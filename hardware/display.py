@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import serial
 
@@ -46,6 +47,8 @@ def item_lines(description: str, amount_cents: int, total_cents: int) -> tuple[s
 
 
 class SerialCustomerDisplay:
+    simulator: Any = None  # the in-process simulator behind a sim:// device
+
     def __init__(self, connect: Callable[[], Port]) -> None:
         self._connect = connect
         self._port: Port | None = None

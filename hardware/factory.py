@@ -122,7 +122,7 @@ def open_printer(url: str, *, sim_dir: Path | None = None) -> EscposReceiptPrint
     else:
         raise _bad("printer", url)
     printer = EscposReceiptPrinter(connect, **options)
-    printer.simulator = simulator  # type: ignore[attr-defined]
+    printer.simulator = simulator
     return printer
 
 
@@ -157,7 +157,7 @@ def open_terminal(url: str) -> SerialPaymentTerminal:
         terminal = SerialPaymentTerminal(connect, **timeouts)
     else:
         raise _bad("payment terminal", url)
-    terminal.simulator = simulator  # type: ignore[attr-defined]
+    terminal.simulator = simulator
     return terminal
 
 
@@ -177,7 +177,7 @@ def open_reader(url: str) -> SerialFareCardReader:
         reader = SerialFareCardReader(connect, **options)
     else:
         raise _bad("card reader", url)
-    reader.simulator = simulator  # type: ignore[attr-defined]
+    reader.simulator = simulator
     return reader
 
 
@@ -191,7 +191,7 @@ def open_display(url: str) -> SerialCustomerDisplay:
         display = SerialCustomerDisplay(connect)
     else:
         raise _bad("customer display", url)
-    display.simulator = simulator  # type: ignore[attr-defined]
+    display.simulator = simulator
     return display
 
 
@@ -238,6 +238,12 @@ class DeviceSet:
             closable.close()
 
 
+def _terminal_guard(terminal: SerialPaymentTerminal) -> float:
+    """Longer than the adapter can ever take: the whole transaction plus every STATUS try."""
+    per_exchange = terminal.response_timeout + 4 * terminal._ack_timeout
+    return terminal.transaction_timeout + (terminal.status_attempts + 1) * per_exchange + 30
+
+
 def build_devices(
     printer_url: str = "sim://",
     terminal_url: str = "sim://",
@@ -248,11 +254,11 @@ def build_devices(
 ) -> DeviceSet:
     """Open nothing yet (devices connect on first use); build every adapter and its worker."""
     printer = open_printer(printer_url, sim_dir=sim_dir)
-    printer_worker = DeviceWorker("printer")
+    printer_worker = DeviceWorker("printer", 120.0)  # a few receipts may queue behind each other
     terminal = open_terminal(terminal_url)
     reader = open_reader(cardreader_url)
     display = open_display(display_url)
-    sim = printer.simulator  # type: ignore[attr-defined]
+    sim = printer.simulator
     return DeviceSet(
         printer=AsyncReceiptPrinter(printer, printer_worker, printer_url, sim),
         drawer=AsyncCashDrawer(
@@ -261,8 +267,15 @@ def build_devices(
             printer_url,
             sim,
         ),
-        terminal=AsyncPaymentTerminal(terminal, DeviceWorker("terminal"), terminal_url, terminal.simulator),  # type: ignore[attr-defined]
-        reader=AsyncFareCardReader(reader, DeviceWorker("cardreader"), cardreader_url, reader.simulator),  # type: ignore[attr-defined]
-        display=AsyncCustomerDisplay(display, DeviceWorker("display"), display_url, display.simulator),  # type: ignore[attr-defined]
+        terminal=AsyncPaymentTerminal(
+            terminal, DeviceWorker("terminal", _terminal_guard(terminal)), terminal_url, terminal.simulator
+        ),
+        reader=AsyncFareCardReader(
+            reader,
+            DeviceWorker("cardreader", 6 * reader.response_timeout + 30),
+            cardreader_url,
+            reader.simulator,
+        ),
+        display=AsyncCustomerDisplay(display, DeviceWorker("display", 15.0), display_url, display.simulator),
         sim_dir=sim_dir,
     )

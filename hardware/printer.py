@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import serial
 from escpos import exceptions as escpos_exceptions
@@ -89,6 +89,8 @@ class PrintResult:
 
 class EscposReceiptPrinter:
     """A receipt printer behind any python-escpos backend (``connect`` builds a fresh one)."""
+
+    simulator: Any = None  # the in-process simulator behind a sim:// device
 
     def __init__(
         self,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from typing import Any
 
 import serial
 
@@ -21,6 +22,7 @@ Connector = Callable[[], Port]
 
 class FramedSerialDevice:
     kind = "device"
+    simulator: Any = None  # the in-process simulator behind a sim:// device
 
     def __init__(self, connect: Connector, *, ack_timeout: float = 1.0, byte_timeout: float = 0.5) -> None:
         self._connect = connect

@@ -127,3 +127,31 @@ def test_real_devices_cannot_be_controlled(tmp_path: Path) -> None:
         devices.printer.control("paper_out")
     assert caught.value.code == "unsupported"
     devices.close()
+
+
+async def test_a_driver_that_blocks_hits_the_guard_deadline() -> None:
+    from hardware.aio import DeviceWorker
+
+    worker = DeviceWorker("printer", guard=0.2)
+    release = threading.Event()
+    with pytest.raises(HardwareError) as caught:
+        await worker.run(release.wait, 5)
+    assert caught.value.code == "timeout"
+    with pytest.raises(HardwareError) as money:
+        await worker.run(release.wait, 5, unexpected="unknown_outcome")
+    assert money.value.code == "unknown_outcome"
+    release.set()
+    worker.shutdown()
+
+
+async def test_unexpected_driver_exceptions_do_not_leak() -> None:
+    from hardware.aio import DeviceWorker
+
+    def broken() -> None:
+        raise KeyError("driver bug")
+
+    worker = DeviceWorker("display")
+    with pytest.raises(HardwareError) as caught:
+        await worker.run(broken)
+    assert caught.value.code == "protocol_error"
+    worker.shutdown()

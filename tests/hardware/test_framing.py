@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -77,7 +78,8 @@ def test_message_fields_round_trip(fields: list[str]) -> None:
 
 def _link_pair(**options: float) -> tuple[Link, SocketPort]:
     ours, theirs = SocketPort.pair()
-    return Link(ours, **{"ack_timeout": 0.1, "byte_timeout": 0.1, **options}), theirs
+    settings: dict[str, Any] = {"ack_timeout": 0.1, "byte_timeout": 0.1, **options}
+    return Link(ours, **settings), theirs
 
 
 def _read_all(port: SocketPort, seconds: float) -> bytes:

@@ -32,7 +32,7 @@ def test_parse_status_follows_epson_dle_eot_bits() -> None:
 def test_sim_printer_keeps_raw_bytes_and_text_of_each_job(tmp_path: Path) -> None:
     printer = open_printer("sim://?width=58", sim_dir=tmp_path)
     result = printer.print_receipt(sample_receipt())
-    sim: PrinterSimulator = printer.simulator  # type: ignore[attr-defined]
+    sim: PrinterSimulator = printer.simulator
     job = sim.jobs[-1]
     assert job.bin_path is not None and job.txt_path is not None
     assert job.bin_path.parent == tmp_path / "printer"
@@ -51,7 +51,7 @@ def test_stopped_printer_raises_before_printing(tmp_path: Path, mode: str, code:
     with pytest.raises(HardwareError) as caught:
         printer.print_receipt(sample_receipt())
     assert caught.value.code == code
-    assert printer.simulator.jobs == []  # type: ignore[attr-defined]
+    assert printer.simulator.jobs == []
 
 
 def test_paper_low_prints_and_warns(tmp_path: Path) -> None:
@@ -59,15 +59,15 @@ def test_paper_low_prints_and_warns(tmp_path: Path) -> None:
     result = printer.print_receipt(sample_receipt())
     assert [w.code for w in result.warnings] == ["paper_low"]
     assert result.warnings[0].is_warning
-    assert printer.simulator.jobs[-1].printed  # type: ignore[attr-defined]
+    assert printer.simulator.jobs[-1].printed
 
 
 def test_printer_that_comes_back_prints_again(tmp_path: Path) -> None:
     printer = open_printer("sim://", sim_dir=tmp_path)
-    printer.simulator.control("offline")  # type: ignore[attr-defined]
+    printer.simulator.control("offline")
     with pytest.raises(HardwareError):
         printer.status()
-    printer.simulator.control("normal")  # type: ignore[attr-defined]
+    printer.simulator.control("normal")
     assert printer.status().online
 
 
@@ -76,12 +76,12 @@ def test_drawer_kick_sends_esc_p_and_reports_open(tmp_path: Path) -> None:
     drawer = PrinterCashDrawer(printer)
     assert drawer.is_open() is False
     drawer.kick()
-    job = printer.simulator.jobs[-1]  # type: ignore[attr-defined]
+    job = printer.simulator.jobs[-1]
     kick = b"\x1bp\x00\x19\xfa"  # ESC p 0 25 250: pin 2, 50 ms on, 500 ms off
     assert job.raw == kick + b"\x10\x04\x01\x10\x04\x02\x10\x04\x04"  # then a status read
     assert job.kicks == [2]
     assert drawer.is_open() is True
-    printer.simulator.control("drawer_closed")  # type: ignore[attr-defined]
+    printer.simulator.control("drawer_closed")
     assert drawer.is_open() is False
 
 
@@ -180,6 +180,6 @@ def test_status_off_prints_without_queries(tmp_path: Path) -> None:
     printer = open_printer("sim://?status=off&width=58&codepage=cp437", sim_dir=tmp_path)
     result = printer.print_receipt(sample_receipt())
     assert not result.status.readable
-    job = printer.simulator.jobs[-1]  # type: ignore[attr-defined]
+    job = printer.simulator.jobs[-1]
     assert job.raw == render_escpos(sample_receipt(), 58, code_page_name="cp437")
     assert job.text == render_text(sample_receipt(), 58)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from hardware.framing import decode_message
 from hardware.sim.terminal import TerminalSimulator
 from hardware.terminal import Prompt, SerialPaymentTerminal
 
-FAST = {"response_timeout": 0.4, "ack_timeout": 0.1, "byte_timeout": 0.1}
+FAST: dict[str, Any] = {"response_timeout": 0.4, "ack_timeout": 0.1, "byte_timeout": 0.1}
 
 
 def terminal_for(mode: str = "approve", **options: float) -> tuple[SerialPaymentTerminal, TerminalSimulator]:
