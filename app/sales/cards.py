@@ -74,6 +74,9 @@ STATUS_LABELS = {
     SETTLED_DECLINED: "Settled: not charged", REFUNDED: "Refunded (no sale)",
 }
 
+#: A pending attempt younger than this may still get its answer from the terminal.
+PENDING_GRACE = timedelta(minutes=5)
+
 _LAST4_RE = re.compile(r"^\d{4}$")
 _BRAND_RE = re.compile(r"^[A-Za-z][A-Za-z .&'-]{0,19}$")
 _AUTH_RE = re.compile(r"^[A-Za-z0-9]{1,12}$")
@@ -381,6 +384,11 @@ async def settle_card_outcome(
         if not settleable:
             raise CardPaymentProblem(
                 f"This card payment is {attempt['status_label'].lower()}: nothing to settle."
+            )
+        if status == PENDING and _now() - attempt["created_at"] < PENDING_GRACE:
+            raise CardPaymentProblem(
+                "The terminal may still be answering this payment; settle it once it has been "
+                f"waiting {PENDING_GRACE.seconds // 60} minutes."
             )
         new_status = SETTLED_APPROVED if outcome == APPROVED else SETTLED_DECLINED
         await PaymentAttempt.update({

@@ -219,6 +219,8 @@ async def test_a_pending_attempt_is_listed_once_it_is_old(shop: Shop) -> None:
     later = datetime.now(UTC) + timedelta(minutes=10)
     listed = await cards.unresolved_card_outcomes([shop.location_id], now=later)
     assert [(a["reference"], a["problem"]) for a in listed] == [(reference, "No answer recorded")]
+    with pytest.raises(CardPaymentProblem, match="still be answering"):
+        await cards.settle_card_outcome(shop.supervisor, reference, "declined", "checked")
     other = await make_shop(own_section=True)
     with pytest.raises(Forbidden, match="section"):
         await cards.settle_card_outcome(other.supervisor, reference, "declined", "checked")
