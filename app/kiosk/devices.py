@@ -7,6 +7,7 @@ touches the database.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +33,11 @@ def device_set(terminal: dict[str, Any]) -> Any:
         return cached[1]
     from hardware.factory import build_devices
 
+    if cached is not None:  # an administrator changed a device address: let the old set go
+        try:
+            cached[1].close()
+        except Exception:
+            log.warning("could not close the old devices of terminal %s", terminal["code"])
     settings = get_settings()
     devices = build_devices(*urls, sim_dir=settings.sim_dir / str(terminal["code"]))
     _CACHE[int(terminal["id"])] = (urls, devices)
@@ -225,6 +231,20 @@ def present_card(terminal: dict[str, Any], *, fare_category: str = "ADULT",
         card.serial = serial
     sim.control("normal")
     return str(sim.present(card).serial)
+
+
+def display_text(terminal: dict[str, Any]) -> tuple[str, str]:
+    """What a simulated customer display shows now (two lines)."""
+    sim = device_set(terminal).display.simulator
+    if sim is None:
+        raise ValueError("not a simulated customer display")
+    first, second = sim.text() if callable(sim.text) else sim.text
+    return str(first).rstrip(), str(second).rstrip()
+
+
+async def printed_receipts_async(terminal: dict[str, Any], limit: int = 20) -> list[dict[str, str]]:
+    """printed_receipts, with the file reading in a worker thread."""
+    return await asyncio.to_thread(printed_receipts, terminal, limit)
 
 
 def printed_receipts(terminal: dict[str, Any], limit: int = 20) -> list[dict[str, str]]:

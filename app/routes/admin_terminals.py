@@ -176,7 +176,7 @@ async def simulator_card(request: Request, terminal_id: int) -> Redirect:
 async def simulated_receipts(request: Request, terminal_id: int) -> Template:
     terminal = await terminals.get_terminal(terminal_id)
     return page(request, "terminals/receipts.html", {
-        "terminal": terminal, "receipts": devices.printed_receipts(terminal)})
+        "terminal": terminal, "receipts": await devices.printed_receipts_async(terminal)})
 
 
 ROUTES = [simulator_control, simulator_card, simulated_receipts, terminal_index, new_terminal,

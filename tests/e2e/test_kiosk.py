@@ -110,7 +110,9 @@ def key(page: Page, name: str) -> None:
 def pay_cash(page: Page, quick: str | None = None, amount: str | None = None) -> None:
     key(page, "F4")
     expect(page.locator("[data-testid=cash-modal]")).to_be_visible()
-    if quick:
+    if quick == "exact":
+        key(page, "F4")  # F4 again in the cash dialog: the exact amount
+    elif quick:
         page.click(f"[data-testid=cash-{quick}]")
     if amount:
         page.fill("[data-testid=tendered]", amount)

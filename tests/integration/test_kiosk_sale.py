@@ -271,3 +271,35 @@ async def test_admin_simulator_panel_and_printed_receipts(browser: Browser) -> N
     assert (await devices.read_card(await terminal_row(counter)))["fare_category"] == "reduced"
     lead = await make_user(Role.LEAD, (counter.org.section_id,))
     assert lead.role is Role.LEAD
+
+
+async def test_customer_display_mirrors_the_cart(browser: Browser) -> None:
+    counter, _ = await selling_counter(browser)
+    terminal = await terminal_row(counter)
+    scrip = await make_product(counter.admin, rules.TAXI_SCRIP, 1_000)
+    await _add(browser, scrip)
+    await _add(browser, scrip)
+    # the simulated display reads its serial line in its own thread: give it a moment
+    assert await _display_shows(terminal, "taxi_scrip", "Total $20.00")
+    await browser.post_form("/kiosk/cart/clear", headers=HX)
+    assert await _display_shows(terminal, "Welcome", "")
+
+
+async def _display_shows(terminal: dict, first: str, second: str) -> bool:  # type: ignore[type-arg]
+    for _ in range(40):
+        line1, line2 = devices.display_text(terminal)
+        if line1.startswith(first) and second in line2:
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def test_reloading_during_a_card_payment_follows_it_again(browser: Browser) -> None:
+    counter, _ = await selling_counter(browser)
+    book = await make_product(counter.admin, rules.TICKET_BOOK, 2_500)
+    await _add(browser, book)
+    started = await browser.post_form("/kiosk/pay/card", {"amount": "25"}, headers=HX)
+    reference = re.search(r"/kiosk/pay/card/([A-Za-z0-9-]+)", started.text).group(1)  # type: ignore[union-attr]
+    page = await browser.get("/kiosk")
+    assert f'hx-get="/kiosk/pay/card/{reference}"' in page.text
+    await _wait_card(browser, started.text)

@@ -38,12 +38,15 @@
   document.addEventListener("keydown", function (e) {
     var key = e.key;
     if (key === "Escape") {
-      var cancel = document.querySelector(".modal-backdrop [data-key='Escape'], [data-key='Escape']");
+      var cancel = document.querySelector(".modal-backdrop [data-key='Escape']") ||
+        document.querySelector("[data-key='Escape']");
       if (cancel) { e.preventDefault(); cancel.click(); }
       return;
     }
     if (!/^F\d{1,2}$/.test(key)) { return; }
-    var target = document.querySelector("[data-key='" + key + "']");
+    // An open dialog's shortcut wins (F4 in the cash dialog means "exact amount").
+    var target = document.querySelector("#modal [data-key='" + key + "']") ||
+      document.querySelector("[data-key='" + key + "']");
     if (target) {
       e.preventDefault();
       if (target.tagName === "INPUT") { target.focus(); target.select(); } else { target.click(); }
