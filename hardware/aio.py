@@ -133,6 +133,8 @@ class AsyncPaymentTerminal(_Simulated):
         return await self.worker.run(self.device.status, reference)
 
     async def check(self) -> str:
+        if self.device.busy:  # do not queue a status check behind a customer at the PIN pad
+            return "online (transaction in progress)"
         return await self.worker.run(self.device.check)
 
     @staticmethod

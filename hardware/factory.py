@@ -15,6 +15,8 @@ Common query options: ``timeout`` (seconds), printers also ``width`` (58|80), ``
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -216,13 +218,15 @@ class DeviceSet:
             "cardreader": self.reader.check,
             "display": self.display.check,
         }
-        report = {}
-        for name, check in checks.items():
+
+        async def one(check: Callable[[], Awaitable[str]]) -> str:
             try:
-                report[name] = await check()
+                return await check()
             except HardwareError as exc:
-                report[name] = f"error [{exc.code}]: {exc.message}"
-        return report
+                return f"error [{exc.code}]: {exc.message}"
+
+        answers = await asyncio.gather(*(one(check) for check in checks.values()))
+        return dict(zip(checks, answers, strict=True))
 
     async def _printer_status(self) -> str:
         return (await self.printer.status()).describe()

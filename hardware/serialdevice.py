@@ -31,6 +31,11 @@ class FramedSerialDevice:
         self._link: Link | None = None
         self._lock = threading.Lock()
 
+    @property
+    def busy(self) -> bool:
+        """A request is running on this device right now."""
+        return self._lock.locked()
+
     @contextmanager
     def _job(self) -> Iterator[None]:
         if not self._lock.acquire(blocking=False):

@@ -108,13 +108,15 @@ def _command(sim: Any, line: str) -> str:
 
 
 def _control_loop(sim: Any, stop: threading.Event) -> None:
+    """Commands from stdin until `quit`; with no stdin (run in the background) serve until killed."""
     for line in sys.stdin:
         if line.strip() == "quit":
-            break
+            stop.set()
+            return
         reply = _command(sim, line)
         if reply:
             _say(reply)
-    stop.set()
+    stop.wait()
 
 
 def _run_serial(sim: Any, kind: str) -> None:

@@ -155,3 +155,13 @@ async def test_unexpected_driver_exceptions_do_not_leak() -> None:
         await worker.run(broken)
     assert caught.value.code == "protocol_error"
     worker.shutdown()
+
+
+async def test_status_check_does_not_wait_behind_a_running_sale(tmp_path: Path) -> None:
+    devices = build_devices(terminal_url="sim://?timeout=0.5&ack=0.1&mode=slow&slow=1.5", sim_dir=tmp_path)
+    sale = asyncio.create_task(devices.terminal.sale(100, "A-5"))
+    await asyncio.sleep(0.2)
+    report = await asyncio.wait_for(devices.check(), 1.0)
+    assert report["terminal"] == "online (transaction in progress)"
+    assert (await sale).status == "approved"
+    devices.close()
