@@ -28,7 +28,7 @@ from hardware.errors import (
 from hardware.framing import FrameError, Link, LinkTimeout, NoAcknowledge, decode_message, encode_message
 from hardware.serialdevice import Connector, FramedSerialDevice
 
-REQUESTS = ("READ", "WRITE")  # ECR -> reader (protocols/fare-card-reader.md)
+REQUESTS = ("READ", "WRITE_PRODUCT")  # ECR -> reader (protocols/fare-card-reader.md)
 REPLIES = ("CARD", "WRITTEN", "ERROR")
 STORED_VALUE = "STORED_VALUE"
 CARD_STATUSES = ("active", "blocked", "expired")
@@ -187,7 +187,7 @@ class SerialFareCardReader(FramedSerialDevice):
         if before.status != "active":
             raise HardwareError(CARD_BLOCKED, f"This card is {before.status} and cannot be loaded.")
         try:
-            reply = self._request(link, "WRITE", txn_id, code, _iso(start), _iso(end), str(value))
+            reply = self._request(link, "WRITE_PRODUCT", txn_id, code, _iso(start), _iso(end), str(value))
         except (LinkTimeout, NoAcknowledge, FrameError, serial.SerialException, OSError):
             return self._settle(link, before, txn_id, TIMEOUT, "The card reader did not confirm the write.")
         if reply[0] == "ERROR":

@@ -86,7 +86,7 @@ class CardReaderSimulator(FramedSimulator):
             time.sleep(self.slow_seconds)
         if fields[0] == "READ":
             self._reply_card(link)
-        elif fields[0] == "WRITE" and len(fields) == 6 and fields[5].isdigit():
+        elif fields[0] == "WRITE_PRODUCT" and len(fields) == 6 and fields[5].isdigit():
             self._write(link, fields[1], fields[2], fields[3], fields[4], int(fields[5]))
         else:
             self.send(link, encode_message("ERROR", "BAD_REQUEST", "unknown request"))

@@ -46,7 +46,7 @@ def test_loading_a_pass_is_confirmed_by_read_back() -> None:
     card = reader.write_product("TX-1", "MONTHLY_ADULT", *DEC)
     assert CardProduct("MONTHLY_ADULT", *DEC) in card.products
     assert card.last_txn_id == "TX-1"
-    assert [decode_message(f)[0] for f in sim.frames_received] == ["READ", "WRITE", "READ"]
+    assert [decode_message(f)[0] for f in sim.frames_received] == ["READ", "WRITE_PRODUCT", "READ"]
 
 
 def test_adding_value_and_the_cap() -> None:
