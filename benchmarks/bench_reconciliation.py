@@ -203,9 +203,9 @@ async def build() -> dict[str, Any]:
     admin_id = await create_user(SYSTEM, UserForm("benchadmin", "Bench Admin", "",
                                                   "administrator", ()), PASSWORD, "")
     products = []
-    for code, category in (("ADULT-DAY", "adult"), ("YOUTH-DAY", "youth"),
-                           ("SENIOR-MONTH", "senior")):
-        item = await sd.product(code, "day_pass", category)
+    for code, category in (("RC-ADULT", "adult"), ("RC-YOUTH", "youth"),
+                           ("RC-SENIOR", "senior")):
+        item = await sd.product(code, "ticket_book", category, f"{category.title()} ticket")
         products.append((item.product_id, category))
     accounts = {r["code"]: int(r["id"]) for r in await Account.select(Account.id, Account.code)}
     conn = await _raw_connection()

@@ -9,9 +9,11 @@ from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.auth.tables import User
 from app.org.tables import Location, Section
+from app.reconciliation.panel import reconciliation_panel
 
 #: Areas add panel providers: async (principal) -> dict | None, rendered by name.
 PANEL_PROVIDERS: list[Any] = []
+PANEL_PROVIDERS.append(reconciliation_panel)
 
 
 async def _my_org(principal: Principal) -> dict[str, Any]:

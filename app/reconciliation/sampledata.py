@@ -1,10 +1,10 @@
 """Worked shifts for tests, the browser flow and demos: a drawer opened, sales rung up, the
 drawer counted. Not used by the running application.
 
-Shifts go through the real drawer services (open_shift, submit_count); sales are written the
-way the kiosk writes them (a Sale with lines and tenders, a gap-free receipt number and one
-balanced ledger transaction from `sales.postings.sale_legs`), so the day board reads the same
-records it reads in production.
+Shifts go through the real drawer services (open_shift, submit_count) and sales through the
+kiosk's sale service (complete_sale: sale, lines, tenders, gap-free receipt number, one balanced
+ledger transaction; a card is charged and approved on the terminal first; the receipt is marked
+printed), so the day board reads the same records it reads in production.
 """
 
 from __future__ import annotations
@@ -15,13 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from app.auth.principal import Principal
-from app.catalog.tables import FareCategory, Product
-from app.db import write_transaction
+from app.catalog.tables import FareCategory, Price, Product
 from app.drawers import services as drawers
-from app.ledger import services as ledger
-from app.sales.numbers import next_receipt_number, reserve_sale_id
-from app.sales.postings import LineAmount, TenderAmount, sale_legs
-from app.sales.tables import Sale, SaleLine, Tender
+from app.sales import cards, printing
+from app.sales import services as sales
+from app.sales.cart import CartLine, TenderInput
 from app.terminals.tables import Terminal
 
 #: $150.00: 5 × $20, 4 × $10, 2 × $5.
@@ -52,9 +50,10 @@ class WorkedShift:
     receipts: list[int] = field(default_factory=list)
 
 
-async def product(code: str = "ADULT-DAY", kind: str = "day_pass", category: str = "adult"
-                  ) -> Item:
-    """A product to sell (created on first use), as an Item worth $5.00."""
+async def product(code: str = "RC-ADULT", kind: str = "ticket_book", category: str = "adult",
+                  name: str = "Adult ticket") -> Item:
+    """A product sold over the counter without a fare card (created on first use with a price
+    of $5.00 in force since 2000), as an Item worth $5.00."""
     cat = await FareCategory.select(FareCategory.id).where(FareCategory.code == category).first()
     if cat is None:
         row = FareCategory(code=category, name=category.title())
@@ -64,10 +63,13 @@ async def product(code: str = "ADULT-DAY", kind: str = "day_pass", category: str
         cat_id = int(cat["id"])
     found = await Product.select(Product.id).where(Product.code == code).first()
     if found is None:
-        row2 = Product(code=code, name=code.replace("-", " ").title(), kind=kind,
+        row2 = Product(code=code, name=name, kind=kind,
                        fare_category=cat_id, created_at=datetime.now(UTC))
         await row2.save()
         product_id = int(row2.id)
+        await Price.insert(Price(product=product_id, amount_cents=500,
+                                 effective_from=datetime(2000, 1, 1, tzinfo=UTC),
+                                 created_at=datetime.now(UTC)))
     else:
         product_id = int(found["id"])
     return Item(product_id, kind, category, 500, code)
@@ -89,42 +91,29 @@ async def open_drawer(clerk: Principal, terminal_id: int, location_id: int, day:
 
 async def sell(worked: WorkedShift, location_id: int, day: date, items: Sequence[Item],
                pays: Sequence[Pay]) -> int:
-    """Ring up one sale on the shift; returns the receipt number."""
-    total = sum(i.amount_cents for i in items)
-    async with write_transaction():
-        number = await next_receipt_number(worked.terminal_id)
-        sale_id = await reserve_sale_id()
-        legs = sale_legs(
-            [LineAmount(i.product_id, i.kind, i.fare_category, i.amount_cents) for i in items],
-            [TenderAmount(p.kind, p.amount_cents) for p in pays],
-        )
-        txn = await ledger.post(
-            kind="sale", actor=worked.clerk, location_id=location_id, business_date=day,
-            legs=legs, shift_id=worked.shift_id, terminal_id=worked.terminal_id,
-            clerk_id=worked.clerk.id, source_type="sale", source_id=str(sale_id),
-        )
-        await Sale.insert(Sale(
-            id=sale_id, kind="sale", terminal=worked.terminal_id, shift=worked.shift_id,
-            location=location_id, clerk=worked.clerk.id, business_date=day,
-            receipt_number=number, idempotency_key=secrets.token_hex(16), total_cents=total,
-            journal_txn_id=txn, created_at=datetime.now(UTC),
-        ))
-        await SaleLine.insert(*[
-            SaleLine(sale=sale_id, line_no=n, product=i.product_id, description=i.description,
-                     quantity=1, unit_cents=i.amount_cents, amount_cents=i.amount_cents,
-                     fare_category=i.fare_category)
-            for n, i in enumerate(items, start=1)
-        ])
-        await Tender.insert(*[
-            Tender(sale=sale_id, kind=p.kind, amount_cents=p.amount_cents,
-                   tendered_cents=p.amount_cents if p.kind == "cash" else 0,
-                   check_number=p.check_number,
-                   card_brand="VISA" if p.kind == "card" else None,
-                   card_last4="4242" if p.kind == "card" else None)
-            for p in pays
-        ])
-    worked.receipts.append(number)
-    return number
+    """Ring up one sale on the shift through the kiosk's sale service (a card is charged on the
+    terminal first and approved); the receipt prints. Returns the receipt number.
+
+    `location_id` and `day` are the shift's (the sale service takes them from the shift)."""
+    del location_id, day
+    tenders = []
+    for pay in pays:
+        reference = None
+        if pay.kind == "card":
+            reference = await cards.begin_card_payment(
+                worked.clerk, terminal_id=worked.terminal_id, amount_cents=pay.amount_cents)
+            await cards.record_card_result(reference, "approved", "VISA", "4242", "A1B2C3",
+                                           f"TT{secrets.token_hex(4)}", "APPROVED")
+        tenders.append(TenderInput(pay.kind, pay.amount_cents, payment_reference=reference,
+                                   check_number=pay.check_number))
+    result = await sales.complete_sale(
+        worked.clerk, terminal_id=worked.terminal_id, idempotency_key=secrets.token_hex(16),
+        lines=[CartLine(product_id=i.product_id, quantity=1) for i in items], tenders=tenders,
+    )
+    for job in await printing.next_print_jobs(worked.terminal_id, limit=50):
+        await printing.mark_printed(int(job["id"]))
+    worked.receipts.append(result.receipt_number)
+    return result.receipt_number
 
 
 def counts_for(cents: int) -> dict[int, int]:

@@ -113,3 +113,12 @@ async def test_the_index_lists_overdue_deposits_and_the_nav_links_the_board(
     assert f'/reconciliation/{d.location_id}/{d.day.isoformat()}' in index.text
     jump = await browser.get(f"/reconciliation?location={d.location_id}&date={d.day.isoformat()}")
     assert jump.status_code == 303
+
+
+async def test_the_home_page_lists_drawers_waiting_for_review(browser: Browser) -> None:
+    d = await work_shifts(await make_day())
+    await signed_in(browser, d.lead)
+    home = await browser.get("/")
+    assert 'data-testid="reconciliation-panel"' in home.text
+    assert f'/reconciliation/{d.location_id}/{d.day.isoformat()}">' in home.text
+    assert "2 shifts" in home.text

@@ -18,13 +18,13 @@ from tests.integration.test_reconciliation_support import make_day, work_shifts
 
 
 async def test_revenue_by_every_dimension_matches_the_sales() -> None:
-    d = await work_shifts(await make_day())
-    youth = await sd.product("YOUTH-MONTH", "monthly_pass", "youth")
+    d = await work_shifts(await make_day(), count=False)
+    youth = await sd.product("RC-YOUTH", "ticket_book", "youth", "Youth ticket")
     await sd.sell(d.shifts["a"], d.location_id, d.day, [youth], [sd.Pay("card", 500)])
     period = queries.Period(d.day, d.day)
     by_product = await queries.revenue_by(d.supervisor, "product", period, d.location_id)
     assert {r["label"]: r["amount_cents"] for r in by_product} == {
-        "Adult Day": 3_500, "Youth Month": 500}
+        "Adult ticket": 3_500, "Youth ticket": 500}
     by_category = await queries.revenue_by(d.supervisor, "fare_category", period, d.location_id)
     assert {r["key"]: r["amount_cents"] for r in by_category} == {"adult": 3_500, "youth": 500}
     by_tender = await queries.revenue_by(d.supervisor, "tender", period, d.location_id)
