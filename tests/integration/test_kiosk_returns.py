@@ -122,3 +122,53 @@ async def test_lost_terminal_reply_goes_to_the_supervisor_list(browser: Browser)
     attempt = await PaymentAttempt.select().where(PaymentAttempt.reference == reference).first()
     assert attempt["status"] == "settled_declined" and attempt["resolved_by"] == supervisor.id
     assert attempt["clerk"] == clerk.id
+
+
+async def test_clerk_cancels_a_card_payment_on_the_terminal(browser: Browser) -> None:
+    counter, _ = await selling_counter(browser)
+    terminal = await terminal_row(counter)
+    devices.control(terminal, "terminal", "slow")  # the customer takes their time
+    try:
+        book = await make_product(counter.admin, rules.TICKET_BOOK, 2_500)
+        await _add(browser, book)
+        started = await browser.post_form("/kiosk/pay/card", {"amount": "25"}, headers=HX)
+        reference = re.search(r"/kiosk/pay/card/([A-Za-z0-9-]+)",
+                              started.text).group(1)  # type: ignore[union-attr]
+        await browser.post_form(f"/kiosk/pay/card/{reference}/cancel", headers=HX)
+        outcome = await _wait_card(browser, started.text)
+    finally:
+        devices.control(terminal, "terminal", "approve")
+    assert "Cancelled" in outcome.text and "nothing was charged" in outcome.text
+    attempt = await PaymentAttempt.select().where(PaymentAttempt.reference == reference).first()
+    assert attempt["status"] == "cancelled"
+    panel = await browser.get("/kiosk/cart", headers=HX)
+    assert "Still to pay" not in panel.text  # nothing collected; the cart can change again
+
+
+async def test_refund_of_stored_value_is_recorded_and_the_card_debit_left_pending(
+        browser: Browser) -> None:
+    """The sales service queues a negative load; the reader protocol cannot debit a card, so the
+    load stays failed with a clear next step (the refund itself is recorded and balanced)."""
+    counter, _ = await selling_counter(browser)
+    terminal = await terminal_row(counter)
+    serial = devices.present_card(terminal, serial=f"SV{counter.terminal_id:08d}",
+                                  stored_value_cents=500)
+    sv = await make_product(counter.admin, rules.STORED_VALUE, None, min_cents=500,
+                            max_cents=30_000, balance_cap_cents=40_000)
+    await browser.post_form("/kiosk/card/read", headers=HX)
+    await _add(browser, sv, value="15")
+    cash = await browser.get("/kiosk/tender/cash", headers=HX)
+    sale_id = await _sale_id(await browser.post_form(
+        "/kiosk/pay/cash", {"idempotency_key": _key(cash.text), "tendered": "15"}, headers=HX))
+    assert (await devices.read_card(terminal))["stored_value_cents"] == 2_000
+    sale = await Sale.select().where(Sale.id == sale_id).first()
+    found = await browser.get(f"/kiosk/refund?code={sale['receipt_number']}")
+    line_id = re.search(r'name="line_(\d+)"', found.text).group(1)  # type: ignore[union-attr]
+    done = await browser.post_form(f"/kiosk/refund/{sale_id}", {
+        "idempotency_key": _key(found.text), f"line_{line_id}": "1",
+        "reason": "customer_changed_mind"})
+    refund_id = await _sale_id(done)
+    card = await devices.read_card(terminal)
+    assert card["serial"] == serial and card["stored_value_cents"] == 2_000
+    page = await browser.get(f"/kiosk/sale/{refund_id}")
+    assert "not written" in page.text and "cannot take value off a card" in page.text
