@@ -303,3 +303,48 @@ async def test_reloading_during_a_card_payment_follows_it_again(browser: Browser
     page = await browser.get("/kiosk")
     assert f'hx-get="/kiosk/pay/card/{reference}"' in page.text
     await _wait_card(browser, started.text)
+
+
+async def test_grid_search_quantities_value_dialog_and_receipts(browser: Browser) -> None:
+    counter, _ = await selling_counter(browser)
+    scrip = await make_product(counter.admin, rules.TAXI_SCRIP, 1_000)
+    sv = await make_product(counter.admin, rules.STORED_VALUE, None, min_cents=500,
+                            max_cents=30_000, balance_cap_cents=40_000)
+    grid = await browser.get("/kiosk/products?kind=taxi_scrip", headers=HX)
+    assert f'name="product_id" value="{scrip}"' in grid.text
+    assert f'value="{sv}"' not in grid.text  # only the chosen kind
+    found = await browser.get("/kiosk/search?code=taxi_scrip", headers=HX)
+    assert f'name="product_id" value="{scrip}"' in found.text
+    value = await browser.get(f"/kiosk/cart/value/{sv}", headers=HX)
+    assert 'data-testid="value-modal"' in value.text and "$5.00" in value.text
+    await _add(browser, scrip)
+    more = await browser.post_form("/kiosk/cart/qty", {"index": "0", "quantity": "3"},
+                                   headers=HX)
+    assert "$30.00" in more.text
+    none = await browser.post_form("/kiosk/cart/qty", {"index": "0", "quantity": "0"},
+                                   headers=HX)
+    assert "Cart is empty" in none.text
+    split = await browser.get("/kiosk/tender/split", headers=HX)
+    assert split.status_code == 200 and "The cart is empty." in split.text  # nothing to pay
+    await _add(browser, scrip)
+    assert 'data-testid="split-modal"' in (await browser.get("/kiosk/tender/split",
+                                                               headers=HX)).text
+    cash = await browser.get("/kiosk/tender/cash", headers=HX)
+    sale_id = await _sale_id(await browser.post_form(
+        "/kiosk/pay/cash", {"idempotency_key": _key(cash.text), "tendered": "10"}, headers=HX))
+    receipts = await browser.get("/kiosk/receipts")
+    assert receipts.status_code == 200 and f"/kiosk/sale/{sale_id}" in receipts.text
+
+
+async def test_another_terminals_sale_is_not_shown(browser: Browser) -> None:
+    counter, _ = await selling_counter(browser)
+    scrip = await make_product(counter.admin, rules.TAXI_SCRIP, 1_000)
+    await _add(browser, scrip)
+    cash = await browser.get("/kiosk/tender/cash", headers=HX)
+    sale_id = await _sale_id(await browser.post_form(
+        "/kiosk/pay/cash", {"idempotency_key": _key(cash.text), "tendered": "10"}, headers=HX))
+    other = Browser(transport=browser._transport, base_url="http://testserver")  # type: ignore[attr-defined]
+    async with other:
+        await selling_counter(other)
+        response = await other.get(f"/kiosk/sale/{sale_id}")
+        assert response.status_code == 404 and "another counter" in response.text
