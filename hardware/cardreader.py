@@ -9,6 +9,7 @@ card leaves the field, the read-back settles what happened, so value is never lo
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -156,7 +157,7 @@ class SerialFareCardReader(FramedSerialDevice):
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _io(self, operation):  # type: ignore[no-untyped-def]
+    def _io(self, operation: Callable[[Link], FareCard]) -> FareCard:
         link = self._open_link()
         try:
             return operation(link)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from hardware.factory import DeviceSet, build_devices
 from hardware.testprint import sample_receipt
 
 
-def _device_options(fn):  # type: ignore[no-untyped-def]
+def _device_options(fn: Callable[..., None]) -> Callable[..., None]:
     options = [
         click.option(
             "--printer", "printer_url", envvar="FAREDESK_PRINTER_URL", default="sim://", show_default=True

@@ -12,7 +12,7 @@ anything that looks like more of a card number is refused.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -187,7 +187,9 @@ def layout(receipt: Receipt, width_mm: int = 80, page: CodePage | None = None) -
     return blocks
 
 
-def _tender_blocks(tenders: Iterable[ReceiptTender], pairs, columns: int) -> Iterator[Line]:  # type: ignore[no-untyped-def]
+def _tender_blocks(
+    tenders: Iterable[ReceiptTender], pairs: Callable[[str, str], Iterator[Line]], columns: int
+) -> Iterator[Line]:
     for tender in tenders:
         label = TENDER_LABELS[tender.kind]
         if tender.kind == "card":
