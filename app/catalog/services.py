@@ -35,6 +35,11 @@ def utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def aware(moment: datetime) -> datetime:
+    """A timestamp read back from the database, as an aware UTC datetime on both engines."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -200,7 +205,7 @@ async def _next_prices(at: datetime) -> dict[int, dict[str, Any]]:
     upcoming: dict[int, dict[str, Any]] = {}
     for row in rows:  # descending: the last row seen is the soonest
         upcoming[int(row["product"])] = {"amount_cents": int(row["amount_cents"]),
-                                         "effective_from": row["effective_from"]}
+                                         "effective_from": aware(row["effective_from"])}
     return upcoming
 
 
@@ -388,10 +393,7 @@ async def price_history(product_id: int) -> list[dict[str, Any]]:
     moment = now()
     in_force_seen = False
     for row in rows:
-        effective = row["effective_from"]
-        if effective.tzinfo is None:
-            effective = effective.replace(tzinfo=UTC)
-        if effective > moment:
+        if aware(row["effective_from"]) > moment:
             row["status"] = "scheduled"
         elif not in_force_seen:
             row["status"] = "in force"

@@ -8,11 +8,13 @@ from app.audit.tables import AuditEvent
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.auth.tables import User
+from app.catalog.panel import catalog_panel
 from app.org.tables import Location, Section
 from app.reconciliation.panel import reconciliation_panel
 
 #: Areas add panel providers: async (principal) -> dict | None, rendered by name.
 PANEL_PROVIDERS: list[Any] = []
+PANEL_PROVIDERS.append(catalog_panel)
 PANEL_PROVIDERS.append(reconciliation_panel)
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import httpx
+
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.catalog import services as catalog
 from app.catalog.tables import Product
 from app.settings import get_settings
-from tests.fixtures import Browser, signed_in, unique
+from tests.fixtures import Browser, app_instance, signed_in, unique
 from tests.integration.test_drawers_support import quick_user
 
 HX = {"HX-Request": "true"}
@@ -161,3 +163,26 @@ async def test_fare_categories_are_created_and_edited(browser: Browser, admin: P
         "code": code, "name": "", "active": "1"})
     assert response.status_code == 400 and "Enter a name" in response.text
     assert (await catalog.get_category(category["id"]))["name"] == "Veteran"
+
+
+async def test_the_administrators_home_shows_the_catalog_panel(
+    browser: Browser, admin: Principal
+) -> None:
+    product_id = await catalog.save_product(admin, catalog.ProductForm(
+        unique("NP").upper(), unique("Unpriced book "), "ticket_book"))
+    priced = await catalog.save_product(admin, catalog.ProductForm(
+        unique("UP").upper(), unique("Repriced pass "), "day_pass"))
+    await catalog.schedule_price(admin, priced, 500)
+    await catalog.schedule_price(admin, priced, 600,
+                                 datetime.now(UTC) + timedelta(days=3))
+    await signed_in(browser, admin)
+    home = await browser.get("/")
+    panel = re.search(r'data-testid="catalog-panel".*?</section>', home.text, re.S)
+    assert panel, home.text
+    assert f'href="/admin/catalog/products/{product_id}"' in panel.group(0)
+    assert re.search(rf'products/{priced}">[^<]+</a>: \$5\.00 → \$6\.00', panel.group(0))
+    supervisor = await quick_user(Role.SUPERVISOR, ())
+    transport = httpx.ASGITransport(app=app_instance(), client=("127.0.0.1", 50001))
+    async with Browser(transport=transport, base_url="http://testserver") as other:
+        await signed_in(other, supervisor)
+        assert 'data-testid="catalog-panel"' not in (await other.get("/")).text
