@@ -10,9 +10,11 @@ returns the first result instead of charging again.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Literal
 
@@ -191,6 +193,7 @@ class SerialPaymentTerminal(FramedSerialDevice):
                 on_prompt,
                 min(end, time.monotonic() + self.response_timeout),
                 stop_on_cancel=not cancel_sent,
+                hard_end=end,
             )
             if fields is None:
                 continue  # cancel requested: send CANCEL, keep waiting for the final reply
@@ -204,8 +207,9 @@ class SerialPaymentTerminal(FramedSerialDevice):
         deadline: float,
         *,
         stop_on_cancel: bool = False,
+        hard_end: float = math.inf,
     ) -> list[str] | None:
-        """Frames for ``reference`` until a final one; prompts extend the deadline."""
+        """Frames for ``reference`` until a final one; prompts extend the deadline (to ``hard_end``)."""
         silence = deadline - time.monotonic()
         while True:
             if stop_on_cancel and self._cancel.is_set():
@@ -222,10 +226,11 @@ class SerialPaymentTerminal(FramedSerialDevice):
             kind = fields[0]
             if kind == "PROMPT":
                 if on_prompt is not None and len(fields) >= 4:
-                    on_prompt(Prompt(fields[2], fields[3]))
-                deadline = time.monotonic() + silence
+                    with suppress(Exception):  # a broken display callback must not lose the outcome
+                        on_prompt(Prompt(fields[2], fields[3]))
+                deadline = min(hard_end, time.monotonic() + silence)
             elif kind == "IN_PROGRESS":
-                deadline = time.monotonic() + silence
+                deadline = min(hard_end, time.monotonic() + silence)
             elif kind == "BUSY":
                 raise HardwareError(
                     BUSY, "The payment terminal is busy with another transaction. Nothing was charged."
@@ -245,7 +250,8 @@ class SerialPaymentTerminal(FramedSerialDevice):
                     link = self._open_link()
                 link.port.reset_input_buffer()
                 link.send(encode_message("STATUS", reference))
-                fields = self._wait_final(link, reference, None, time.monotonic() + self.response_timeout)
+                until = time.monotonic() + self.response_timeout
+                fields = self._wait_final(link, reference, None, until, hard_end=until)
                 assert fields is not None
                 return self._result(fields, reference, amount_cents)
             except (LinkTimeout, NoAcknowledge, FrameError):
@@ -293,4 +299,10 @@ class SerialPaymentTerminal(FramedSerialDevice):
                 amount_cents,
                 reason="The terminal has no record of this payment; nothing was charged.",
             )
-        raise HardwareError(PROTOCOL_ERROR, f"Unexpected reply from the payment terminal: {kind}.")
+        # e.g. an APPROVED with missing fields: something may have been charged
+        return CardResult(
+            "unknown_outcome",
+            reference,
+            amount_cents,
+            reason=f"The terminal sent an incomplete {kind} reply. {UNKNOWN_ADVICE}",
+        )

@@ -156,3 +156,22 @@ def test_terminal_unplugged_mid_sale_then_back() -> None:
     settled = terminal.status("S-13")  # reconnects and asks
     assert settled.status == "approved"
     assert len(sim.charges) == 1
+
+
+def test_a_failing_prompt_callback_does_not_lose_the_outcome() -> None:
+    terminal, sim = terminal_for()
+
+    def broken(prompt: Prompt) -> None:
+        raise RuntimeError("screen gone")
+
+    assert terminal.sale(100, "S-14", on_prompt=broken).status == "approved"
+    assert len(sim.charges) == 1
+
+
+def test_transaction_timeout_caps_a_terminal_that_prompts_forever() -> None:
+    terminal, sim = terminal_for("slow", slow_seconds=30.0, transaction_timeout=0.8)
+    started = time.monotonic()
+    result = terminal.sale(100, "S-15")
+    assert time.monotonic() - started < 5
+    assert result.status == "unknown_outcome"  # STATUS says IN_PROGRESS until the attempts run out
+    assert sim.charges == []
