@@ -33,10 +33,10 @@ def board_url(location_id: int, day: date) -> str:
 
 
 def _status(error: DomainError | None, request: Request) -> int:
-    """Re-rendered forms: 200 for htmx (it swaps only 2xx), 400 for a plain form post."""
+    """Re-rendered forms: 200 for htmx (it swaps only 2xx), the error's status for a plain post."""
     if error is None or is_htmx(request):
         return 200
-    return 400
+    return error.status_code
 
 
 def _money_field(form: FormMultiDict, name: str, errors: dict[str, str]) -> int:
@@ -85,9 +85,11 @@ async def index(request: Request) -> Template | Redirect:
 
 async def _board_page(request: Request, location_id: int, day: date,
                       adjust_error: DomainError | None = None,
-                      adjust_values: dict[str, Any] | None = None) -> Template:
+                      adjust_values: dict[str, Any] | None = None,
+                      page_error: DomainError | None = None) -> Template:
     board = await boards.day_board(principal(request), location_id, day)
     return page(request, "reconciliation/board.html", {
+        "page_error": page_error.message if page_error else "",
         "board": board, "rules": rules, "day": day, "url": board_url(location_id, day),
         "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
         "adjust_errors": adjust_error.field_errors if adjust_error else {},
@@ -95,7 +97,7 @@ async def _board_page(request: Request, location_id: int, day: date,
         "adjust_values": adjust_values or {"entry_date": business_date().isoformat()},
         "shift_options": [("", "None")] + [
             (str(s.id), f"{s.terminal_code} – {s.clerk_name}") for s in board.shifts],
-    }, status=_status(adjust_error, request))
+    }, status=_status(adjust_error or page_error, request))
 
 
 @get("/reconciliation/{location_id:int}/{day:date}", name="reconciliation.board", guards=READ)
@@ -142,6 +144,29 @@ async def deposits_csv(request: Request, location_id: int, day: date) -> Respons
           d["prepared_by_name"], d["verified_by_name"] or "", cents(d["bank_amount_cents"]),
           d["note"]] for d in board.deposits])
     return _download(body, f"deposits-{board.location['code']}-{day}.csv", "text/csv")
+
+
+@get("/reconciliation/{location_id:int}/{day:date}/ledger.csv", name="reconciliation.ledger_csv",
+     guards=READ)
+async def ledger_csv(request: Request, location_id: int, day: date) -> Response[str]:
+    board = await boards.day_board(principal(request), location_id, day)
+    body = to_csv(["location", "business_date", "account", "balance_debit_positive"],
+                  [[board.location["code"], day, code, cents(total)]
+                   for code, total in sorted(board.ledger.items())])
+    return _download(body, f"ledger-{board.location['code']}-{day}.csv", "text/csv")
+
+
+@get("/reconciliation/{location_id:int}/{day:date}/receipts.csv",
+     name="reconciliation.receipts_csv", guards=READ)
+async def receipts_csv(request: Request, location_id: int, day: date) -> Response[str]:
+    board = await boards.day_board(principal(request), location_id, day)
+    body = to_csv(["location", "business_date", "terminal", "first", "last", "issued",
+                   "previous_day_last", "gap", "missing"],
+                  [[board.location["code"], day, r.terminal_code, r.first, r.last, r.issued,
+                    r.previous_last if r.previous_last is not None else "",
+                    "yes" if r.gap else "no", " ".join(str(n) for n in r.missing)]
+                   for r in board.receipts])
+    return _download(body, f"receipts-{board.location['code']}-{day}.csv", "text/csv")
 
 
 @get("/reconciliation/{location_id:int}/{day:date}/report.pdf", name="reconciliation.report",
@@ -200,7 +225,7 @@ async def review_shift(request: Request, shift_id: int) -> Template | Redirect:
     )
     try:
         result = await variances.review(principal(request), shift_id, data)
-    except ValidationFailed as exc:
+    except DomainError as exc:
         return await _shift_page(request, shift_id, exc, data.__dict__)
     shift = await drawers.get_shift(shift_id)
     return await redirect(request, board_url(int(shift["location"]), shift["business_date"]),
@@ -249,7 +274,7 @@ async def prepare_deposit(request: Request, location_id: int, day: date) -> Temp
         if errors:
             raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
         deposit_id = await deposits.prepare(principal(request), location_id, day, data)
-    except ValidationFailed as exc:
+    except DomainError as exc:
         return await _deposit_form_page(request, location_id, day, exc, values)
     return await redirect(request, f"/reconciliation/deposit/{deposit_id}",
                           f"Deposit bag {data.bag_number.upper()} prepared; a second person "
@@ -290,7 +315,7 @@ async def verify_deposit(request: Request, deposit_id: int) -> Template | Redire
         if errors:
             raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
         await deposits.verify(principal(request), deposit_id, amount)
-    except ValidationFailed as exc:
+    except DomainError as exc:
         return await _deposit_page(request, deposit_id, exc,
                                    {"counted_cash": text(form, "counted_cash", 20)})
     return await redirect(request, f"/reconciliation/deposit/{deposit_id}",
@@ -298,8 +323,11 @@ async def verify_deposit(request: Request, deposit_id: int) -> Template | Redire
 
 
 @post("/reconciliation/deposit/{deposit_id:int}/send", name="reconciliation.send", guards=WORK)
-async def send_deposit(request: Request, deposit_id: int) -> Redirect:
-    await deposits.send(principal(request), deposit_id)
+async def send_deposit(request: Request, deposit_id: int) -> Template | Redirect:
+    try:
+        await deposits.send(principal(request), deposit_id)
+    except DomainError as exc:
+        return await _deposit_page(request, deposit_id, exc)
     return await redirect(request, f"/reconciliation/deposit/{deposit_id}",
                           "Deposit marked in transit to the bank.")
 
@@ -315,7 +343,7 @@ async def confirm_deposit(request: Request, deposit_id: int) -> Template | Redir
         if errors:
             raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
         status = await deposits.confirm(principal(request), deposit_id, amount, note)
-    except ValidationFailed as exc:
+    except DomainError as exc:
         return await _deposit_page(request, deposit_id, exc, {
             "bank_amount": text(form, "bank_amount", 20), "note": note})
     message = ("The bank confirmed the deposit." if status == rules.CONFIRMED
@@ -328,8 +356,11 @@ async def confirm_deposit(request: Request, deposit_id: int) -> Template | Redir
 
 @post("/reconciliation/{location_id:int}/{day:date}/sign-off", name="reconciliation.sign_off",
       guards=DECIDE)
-async def sign_off(request: Request, location_id: int, day: date) -> Redirect:
-    await signoff.sign_off(principal(request), location_id, day)
+async def sign_off(request: Request, location_id: int, day: date) -> Template | Redirect:
+    try:
+        await signoff.sign_off(principal(request), location_id, day)
+    except DomainError as exc:
+        return await _board_page(request, location_id, day, page_error=exc)
     return await redirect(request, board_url(location_id, day),
                           f"The day {day.isoformat()} is signed off and locked.")
 
@@ -358,14 +389,15 @@ async def adjust(request: Request, location_id: int, day: date) -> Template | Re
     except DayLocked as exc:
         locked = ValidationFailed(exc.message, field_errors={"entry_date": exc.message})
         return await _board_page(request, location_id, day, locked, values)
-    except ValidationFailed as exc:
+    except DomainError as exc:
         return await _board_page(request, location_id, day, exc, values)
     return await redirect(request, board_url(location_id, day), signoff.adjustment_message(
         amount, day, entry_date or business_date()))
 
 
 ROUTES = [
-    index, day_board, board_csv, deposits_csv, daily_report, shift_review, review_shift,
+    index, day_board, board_csv, deposits_csv, ledger_csv, receipts_csv, daily_report,
+    shift_review, review_shift,
     new_deposit, prepare_deposit, show_deposit, deposit_slip, verify_deposit, send_deposit,
     confirm_deposit, sign_off, adjust,
 ]

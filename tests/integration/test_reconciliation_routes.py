@@ -122,3 +122,17 @@ async def test_the_home_page_lists_drawers_waiting_for_review(browser: Browser) 
     assert 'data-testid="reconciliation-panel"' in home.text
     assert f'/reconciliation/{d.location_id}/{d.day.isoformat()}">' in home.text
     assert "2 shifts" in home.text
+
+
+async def test_sign_off_too_early_re_renders_the_board_with_the_reasons(browser: Browser) -> None:
+    d = await work_shifts(await make_day())
+    await signed_in(browser, d.supervisor)
+    url = f"/reconciliation/{d.location_id}/{d.day.isoformat()}"
+    plain = await browser.post_form(f"{url}/sign-off")
+    assert plain.status_code == 409 and "2 shift(s) not approved yet" in plain.text
+    boosted = await browser.post_form(f"{url}/sign-off", headers={"HX-Request": "true"})
+    assert boosted.status_code == 200 and "cannot be signed off yet" in boosted.text
+    ledger = await browser.get(f"{url}/ledger.csv")
+    assert "drawer_cash,325.00" in ledger.text  # two floats of $150 + $25 cash sales
+    receipts = await browser.get(f"{url}/receipts.csv")
+    assert receipts.text.count(",no,") == 2
