@@ -427,3 +427,33 @@ async def test_shifts_for_day_lists_the_locations_drawers(counter: Counter) -> N
     rows = await drawers.shifts_for_day(counter.location_id, DAY)
     assert [r["id"] for r in rows] == [shift_id]
     assert rows[0]["clerk_name"].startswith("Test Clerk") and rows[0]["status_label"] == "Open"
+
+
+async def test_approval_moves_through_the_one_transition_and_a_stale_copy_loses(
+    counter: Counter,
+) -> None:
+    from datetime import UTC, datetime
+
+    from app.db import write_transaction
+    from app.drawers import states
+
+    shift_id = await open_counter(counter, day=DAY)
+    await close(counter, shift_id, FLOAT)
+    seen = await drawers.get_shift(shift_id)  # two reviewers read the counted shift
+    approved_at = datetime.now(UTC)
+    async with write_transaction():
+        await states.transition(seen, states.APPROVED, counter.supervisor,
+                                values={"approved_by": counter.supervisor.id,
+                                        "approved_at": approved_at},
+                                summary={"over_short_cents": 0})
+    shift = await drawers.get_shift(shift_id)
+    assert shift["status"] == "approved" and shift["approved_by"] == counter.supervisor.id
+    with pytest.raises(Conflict, match="changed this shift just now"):
+        await states.transition(seen, states.RECOUNT, counter.lead)  # stale: still 'counted'
+    with pytest.raises(Conflict, match="cannot become"):
+        await states.transition(shift, states.RECOUNT, counter.lead)
+    event = await AuditEvent.select().where(
+        (AuditEvent.action == "shift.approved") & (AuditEvent.object_id == str(shift_id))
+    ).first()
+    assert event is not None and event["actor"] == counter.supervisor.id
+    assert (await drawers.get_shift(shift_id))["status"] == "approved"
