@@ -145,7 +145,8 @@ def _serial_connector(u: _Url, timeout: float, *, allow_loop: bool = False) -> A
 def open_terminal(url: str) -> SerialPaymentTerminal:
     u = _Url(url)
     timeouts: dict[str, Any] = {
-        "response_timeout": u.number("timeout", 30.0),
+        # a simulator answers at once: 5 s keeps "reply lost" demos short; real terminals get 30 s
+        "response_timeout": u.number("timeout", 5.0 if u.scheme == "sim" else 30.0),
         "transaction_timeout": u.number("total", 180.0),
         "ack_timeout": u.number("ack", 1.0),
     }
