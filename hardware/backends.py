@@ -25,6 +25,11 @@ class TcpEscpos(Network):
 
 
 class SerialEscpos(Serial):
+    def open(self, raise_not_found: bool = True) -> None:
+        super().open(raise_not_found)
+        if self.device is not None:
+            self.device.write_timeout = self.timeout  # type: ignore[attr-defined]  # never block on flow control
+
     def _read(self) -> bytes:
         assert self.device
         return self.device.read(1)  # type: ignore[attr-defined, no-any-return]  # one status byte per query
