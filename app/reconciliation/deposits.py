@@ -121,6 +121,22 @@ async def prepare(actor: Principal, location_id: int, business_date: date,
         errors["bag_number"] = "Enter the bag number printed on the bag (letters, digits, dashes)."
     elif await Deposit.exists().where(Deposit.bag_number == bag):
         errors["bag_number"] = "Another deposit already uses this bag number."
+    try:
+        return await _prepare(actor, location_id, business_date, form, bag, errors)
+    except Exception as exc:
+        if _is_unique_violation(exc):
+            raise Conflict("Another deposit was prepared just now with one of these shifts or "
+                           "this bag number; reload the board and try again.") from exc
+        raise
+
+
+def _is_unique_violation(exc: Exception) -> bool:
+    name = type(exc).__name__
+    return name in ("UniqueViolationError", "IntegrityError") and "unique" in str(exc).lower()
+
+
+async def _prepare(actor: Principal, location_id: int, business_date: date, form: DepositForm,
+                   bag: str, errors: dict[str, str]) -> int:
     async with write_transaction():
         if await ledger.is_day_locked(location_id, business_date):
             raise Conflict("This day is signed off; its deposits cannot change.")
