@@ -44,7 +44,7 @@ def bar_chart(title: str, rows: Sequence[dict[str, Any]], *, limit: int = 12) ->
         title=title, style=STYLE, disable_xml_declaration=True, js=[], show_legend=False,
         value_formatter=_money_label, width=720, height=max(160, 40 + 28 * min(len(rows), limit)),
         print_values=True, print_values_position="top", explicit_size=False,
-        x_label_rotation=0, show_y_guides=False,
+        x_label_rotation=0, show_y_guides=False, truncate_label=-1,
     )
     shown = list(rows)[:limit][::-1]
     chart.x_labels = [str(r["label"])[:30] for r in shown]
