@@ -32,6 +32,7 @@ from app.sales.tables import PaymentAttempt, PrintJob, Sale
 from app.settings import get_settings
 
 UNRESOLVED_CARD = ("pending", "unknown")
+USED_CARD = ("approved", "settled_approved")
 PRINT_PROBLEMS = ("queued", "failed")
 STATE_LABELS = {
     rules.SHIFT_OPEN: "Open",
@@ -310,12 +311,20 @@ async def _movements(shift_ids: list[int]) -> dict[int, dict[str, int]]:
     return result
 
 
+def unresolved_card_condition() -> Any:
+    """Card attempts a supervisor must still settle: no answer from the terminal (pending or
+    unknown), or a charge that went through but paid for no sale (approved, unused)."""
+    unused = (PaymentAttempt.status.is_in(list(USED_CARD)) & PaymentAttempt.sale.is_null()
+              & (PaymentAttempt.kind == "sale"))
+    return PaymentAttempt.status.is_in(list(UNRESOLVED_CARD)) | unused
+
+
 async def _card_outcomes(shift_ids: list[int]) -> dict[int, tuple[int, int]]:
     rows = await PaymentAttempt.select(
         PaymentAttempt.shift, Count().as_alias("n"),
         Sum(PaymentAttempt.amount_cents).as_alias("total"),
     ).where(
-        PaymentAttempt.shift.is_in(shift_ids) & PaymentAttempt.status.is_in(list(UNRESOLVED_CARD))
+        PaymentAttempt.shift.is_in(shift_ids) & unresolved_card_condition()
     ).group_by(PaymentAttempt.shift)
     return {int(r["shift"]): (int(r["n"]), int(r["total"] or 0)) for r in rows}
 

@@ -29,6 +29,7 @@ from app.errors import Conflict, Forbidden, ValidationFailed
 from app.formatting import money
 from app.ledger import services as ledger
 from app.ledger.accounts import CASH_OVER_SHORT, CHECKS_ON_HAND, DRAWER_CASH, SAFE
+from app.reconciliation import board as boards
 from app.reconciliation import rules
 from app.reconciliation.tables import VarianceReview
 from app.sales.tables import PaymentAttempt
@@ -80,7 +81,7 @@ def settlement_legs(variance: rules.Variance) -> list[ledger.Leg]:
 
 async def _unresolved_cards(shift_id: int) -> int:
     n: int = await PaymentAttempt.count().where(
-        (PaymentAttempt.shift == shift_id) & PaymentAttempt.status.is_in(["pending", "unknown"])
+        (PaymentAttempt.shift == shift_id) & boards.unresolved_card_condition()
     )
     return n
 
