@@ -110,6 +110,7 @@ def key(page: Page, name: str) -> None:
 def pay_cash(page: Page, quick: str | None = None, amount: str | None = None) -> None:
     key(page, "F4")
     expect(page.locator("[data-testid=cash-modal]")).to_be_visible()
+    settled(page)
     if quick == "exact":
         key(page, "F4")  # F4 again in the cash dialog: the exact amount
     elif quick:
@@ -173,6 +174,8 @@ def test_split_tender_check_and_card(page: Page, live_server: LiveServer) -> Non
     tap(page, "TB-10")
     tap(page, "TB-10")
     key(page, "F9")
+    expect(page.locator("[data-testid=check-modal]")).to_be_visible()
+    settled(page)
     page.fill("[data-testid=check-amount]", "20")
     page.fill("[data-testid=check-number]", "7731")
     page.click("[data-testid=take-check]")
