@@ -88,3 +88,30 @@ def label(attempt: dict[str, Any]) -> str:
     if attempt.get("card_brand") and attempt.get("card_last4"):
         return f"card {attempt['card_brand']} ••{attempt['card_last4']}"
     return "card"
+
+
+async def refund_unused(actor: Principal, terminal: dict[str, Any], reference: str) -> None:
+    """Give back an approved card charge that paid for nothing (the customer left, or the
+    supervisor settled an unclear payment as charged): refund it on the terminal, then close it.
+    Raises DomainError with the clerk's next step when the terminal does not approve."""
+    from app.errors import DomainError
+
+    original = await cards.get_attempt(reference)
+    amount = int(original["amount_cents"])
+    refund_ref = await cards.begin_card_payment(actor, terminal_id=int(terminal["id"]),
+                                                amount_cents=amount, kind="refund",
+                                                refund_of=reference)
+    try:
+        result = await devices.device_set(terminal).terminal.refund(
+            amount, refund_ref, original.get("terminal_txn_id") or "")
+        status = "unknown" if result.status == "unknown_outcome" else result.status
+        attempt = await cards.record_card_result(
+            refund_ref, status, result.brand, result.last4, result.auth_code,
+            result.terminal_txn_id, result.reason or "", actor=actor)
+    except Exception as exc:
+        attempt = await cards.record_card_result(refund_ref, "unknown",
+                                                 message=devices.clerk_message(exc), actor=actor)
+    if attempt["status"] != cards.APPROVED:
+        raise DomainError(f"The card refund was {attempt['status_label'].lower()}; the charge "
+                          "is not given back yet. Try again, or ask a supervisor.")
+    await cards.refund_unused_card_payment(actor, reference=reference, refund_reference=refund_ref)

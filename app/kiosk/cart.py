@@ -204,6 +204,15 @@ async def add_tender(state: CartState, tender: dict[str, Any]) -> None:
     await save(state)
 
 
+async def drop_tender(state: CartState, index: int) -> dict[str, Any]:
+    """Take a collected tender off the cart (its money was given back); returns it."""
+    if not 0 <= index < len(state.tenders):
+        raise ValidationFailed("That payment is no longer on the cart.")
+    tender = state.tenders.pop(index)
+    await save(state)
+    return tender
+
+
 async def reset_after_sale(state: CartState) -> None:
     state.lines, state.tenders, state.fare_card = [], [], None
     state.payment_reference, state.payment_prompt = "", ""

@@ -14,6 +14,7 @@ from litestar.response import Template
 
 from app.auth.errors import SignInFailed
 from app.errors import DomainError
+from app.kiosk import card_payment
 from app.kiosk.context import AtKiosk, ClerkAtKiosk
 from app.kiosk.override import second_person
 from app.kiosk.screens import frame
@@ -49,4 +50,14 @@ async def settle(request: Request, at: ClerkAtKiosk, reference: str) -> Response
     return to_kiosk(request, "/kiosk/card-outcomes")
 
 
-ROUTES = [kiosk_router([outcomes, settle])]
+@post("/kiosk/card-outcomes/{reference:str}/refund", name="kiosk.card_outcomes.refund")
+async def refund_charge(request: Request, at: ClerkAtKiosk, reference: str) -> Response:
+    """An approved charge that paid for nothing goes back to the card through the terminal."""
+    try:
+        await card_payment.refund_unused(at.clerk, at.terminal, reference[:40])
+    except DomainError as exc:
+        return await _page(request, at, error=exc.message, reference=reference)
+    return to_kiosk(request, "/kiosk/card-outcomes")
+
+
+ROUTES = [kiosk_router([outcomes, settle, refund_charge])]

@@ -258,6 +258,22 @@ async def card_cancel(request: Request, at: ClerkAtKiosk, reference: str) -> Res
     return await _card_status(request, at, reference)
 
 
+@post("/kiosk/cart/tender/{index:int}/give-back", name="kiosk.cart.tender.give_back")
+async def give_back(request: Request, at: ClerkAtKiosk, index: int) -> Response:
+    """The customer will not finish: a collected check is handed back, a card charge refunded."""
+    state = await carts.load(at)
+    if not 0 <= index < len(state.tenders):
+        raise ValidationFailed("That payment is no longer on the cart.")
+    tender = state.tenders[index]
+    if tender["kind"] == CARD:
+        await card_payment.refund_unused(at.clerk, at.terminal, tender["payment_reference"])
+        message = f"{selling.money(int(tender['amount_cents']))} refunded to the card."
+    else:
+        message = f"Give the check ({selling.money(int(tender['amount_cents']))}) back."
+    await carts.drop_tender(state, index)
+    return await selling.cart_response(request, at, state, message)
+
+
 # --- after the sale -----------------------------------------------------------------------
 
 @get("/kiosk/sale/{sale_id:int}", name="kiosk.sale.done")
@@ -304,4 +320,4 @@ async def receipts(request: Request, at: ClerkAtKiosk) -> Template:
 
 ROUTES = [kiosk_router([cart_panel, products, search, add, scan, quantity, clear, value_form,
                         read_card, pay_form, pay_cash, pay_check, pay_card, card_status,
-                        card_cancel, sale_done, reprint, retry_print, retry_loads, receipts])]
+                        card_cancel, give_back, sale_done, reprint, retry_print, retry_loads, receipts])]

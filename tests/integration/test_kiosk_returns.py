@@ -172,3 +172,28 @@ async def test_refund_of_stored_value_is_recorded_and_the_card_debit_left_pendin
     assert card["serial"] == serial and card["stored_value_cents"] == 2_000
     page = await browser.get(f"/kiosk/sale/{refund_id}")
     assert "not written" in page.text and "cannot take value off a card" in page.text
+
+
+async def test_customer_leaves_after_paying_part_the_money_goes_back(browser: Browser) -> None:
+    counter, _ = await selling_counter(browser)
+    book = await make_product(counter.admin, rules.TICKET_BOOK, 2_500)
+    await _add(browser, book)
+    check = await browser.get("/kiosk/tender/check", headers=HX)
+    await browser.post_form("/kiosk/pay/check", {
+        "idempotency_key": _key(check.text), "amount": "5", "check_number": "31"}, headers=HX)
+    started = await browser.post_form("/kiosk/pay/card", {"amount": "10"}, headers=HX)
+    outcome = await _wait_card(browser, started.text)
+    assert "Approved" in outcome.text
+    reference = re.search(r"/kiosk/pay/card/([A-Za-z0-9-]+)",
+                          started.text).group(1)  # type: ignore[union-attr]
+    cleared = await browser.post_form("/kiosk/cart/clear", headers=HX)
+    assert "already paid" in cleared.text  # frozen while money is collected
+    refunded = await browser.post_form("/kiosk/cart/tender/1/give-back", headers=HX)
+    assert "$10.00 refunded to the card" in refunded.text
+    attempt = await PaymentAttempt.select().where(PaymentAttempt.reference == reference).first()
+    assert attempt["status"] == "refunded"
+    handed = await browser.post_form("/kiosk/cart/tender/0/give-back", headers=HX)
+    assert "Give the check ($5.00) back" in handed.text
+    assert "Still to pay" not in handed.text
+    assert "Cart is empty" in (await browser.post_form("/kiosk/cart/clear", headers=HX)).text
+    assert not await Sale.exists().where(Sale.terminal == counter.terminal_id)
