@@ -14,15 +14,19 @@ a shift's balances keep showing what the shift itself did.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Count, Sum
 
 from app.auth.principal import Principal
 from app.auth.tables import User
+from app.db import engine
 from app.drawers.tables import CashMovement, Shift, ShiftCount
 from app.ledger.accounts import CARD_CLEARING, CHECKS_ON_HAND, DRAWER_CASH
 from app.ledger.tables import Account, DayLock, JournalTransaction, Posting
@@ -340,7 +344,7 @@ async def _print_problems(shift_ids: list[int]) -> dict[int, int]:
 
 _RECEIPT_RANGES = (
     "SELECT terminal, MIN(receipt_number) AS first, MAX(receipt_number) AS last, "
-    "COUNT(*) AS issued, COUNT(DISTINCT receipt_number) AS distinct_numbers "
+    "COUNT(*) AS issued "
     "FROM sale WHERE terminal IN {} AND business_date = {} GROUP BY terminal"
 )
 _PREVIOUS_LAST = (
@@ -376,7 +380,7 @@ async def _receipts(location_id: int, business_date: date, codes: dict[int, str]
         item = ReceiptRange(
             terminal_id=terminal_id, terminal_code=codes.get(terminal_id, str(terminal_id)),
             first=int(row["first"]), last=int(row["last"]), issued=int(row["issued"]),
-            distinct=int(row["distinct_numbers"]),
+            distinct=int(row["issued"]),  # (terminal, receipt_number) is unique
             previous_last=int(prev_last) if prev_last is not None else None,
         )
         if item.gap:
@@ -447,20 +451,30 @@ async def adjustments_for(location_id: int, business_date: date) -> list[dict[st
     return rows
 
 
+async def _all(*queries: Awaitable[Any]) -> list[Any]:
+    """Run independent queries side by side on PostgreSQL's pool; one after another on SQLite
+    or inside a transaction (one connection cannot run two queries at once)."""
+    db = engine()
+    if isinstance(db, PostgresEngine) and not db.transaction_exists():
+        return list(await asyncio.gather(*queries))
+    return [await query for query in queries]
+
+
 async def day_board(actor: Principal, location_id: int, business_date: date) -> DayBoard:
     location = await scope.location(actor, location_id)
-    shift_rows = await _shift_rows(location_id, business_date)
+    shift_rows, account_codes = await _all(_shift_rows(location_id, business_date),
+                                           _account_codes())
     ids = [int(r["id"]) for r in shift_rows] or [-1]
-    account_codes = await _account_codes()
-    balances = await _balances(ids, account_codes)
-    counts = await _counts(ids)
-    reviews = await _reviews(ids)
-    movements = await _movements(ids)
-    cards = await _card_outcomes(ids)
-    prints = await _print_problems(ids)
-    deposited = await _deposited(ids)
     codes = {int(r["terminal"]): r["terminal_code"] for r in shift_rows}
-    receipts = await _receipts(location_id, business_date, codes)
+    (balances, counts, reviews, movements, cards, prints, deposited, receipts, deposits,
+     lock, ledger, adjustments) = await _all(
+        _balances(ids, account_codes), _counts(ids), _reviews(ids), _movements(ids),
+        _card_outcomes(ids), _print_problems(ids), _deposited(ids),
+        _receipts(location_id, business_date, codes), _deposits(location_id, business_date),
+        day_lock(location_id, business_date), day_ledger(location_id, business_date,
+                                                        account_codes),
+        adjustments_for(location_id, business_date),
+    )
     gap_terminals = {r.terminal_id for r in receipts if r.gap}
     lines: list[ShiftLine] = []
     last_count_at: datetime | None = None
@@ -493,10 +507,7 @@ async def day_board(actor: Principal, location_id: int, business_date: date) -> 
         lines.append(line)
     return DayBoard(
         location=location, business_date=business_date, shifts=lines, receipts=receipts,
-        deposits=await _deposits(location_id, business_date),
-        lock=await day_lock(location_id, business_date),
-        ledger=await day_ledger(location_id, business_date, account_codes),
-        adjustments=await adjustments_for(location_id, business_date),
+        deposits=deposits, lock=lock, ledger=ledger, adjustments=adjustments,
         last_count_at=last_count_at,
         lead_limit_cents=get_settings().variance_lead_limit_cents,
     )
