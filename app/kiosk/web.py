@@ -62,9 +62,14 @@ def needs_clerk_handler(request: Request, exc: NeedsClerk) -> Response:
     return to_kiosk(request)
 
 
+#: Titles in counter words (the generic ones read like HTTP to a clerk).
+KIOSK_TITLES = {"Conflict": "Not possible right now", "Not found": "Not found",
+                "Not allowed": "Not allowed"}
+
+
 def domain_error_handler(request: Request, exc: DomainError) -> Response:
-    context = {"status": exc.status_code, "title": exc.title, "message": exc.message,
-               "field_errors": exc.field_errors}
+    context = {"status": exc.status_code, "title": KIOSK_TITLES.get(exc.title, exc.title),
+               "message": exc.message, "field_errors": exc.field_errors}
     if is_htmx(request):
         # htmx does not swap 4xx: show the message in the screen's alert slot with a 200.
         return kiosk_partial("kiosk/_error.html", context,
