@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.auth.principal import Principal
+from app.errors import ValidationFailed
 from app.formatting import money
 from app.kiosk import cart as carts
 from app.kiosk import devices
 from app.kiosk.context import AtKiosk
 from app.sales import printing
 from app.sales import services as sales
-from app.sales.cart import CASH, TenderInput
+from app.sales.cart import CASH, CHECK, TenderInput
 
 log = logging.getLogger("faredesk.kiosk.checkout")
 
@@ -51,6 +52,37 @@ async def complete(at: AtKiosk, state: carts.CartState, *, idempotency_key: str,
                                  cash=any(t.kind == CASH for t in tenders),
                                  change_cents=result.change_cents, total_cents=result.total_cents)
     return result, after
+
+
+async def pay_cash(at: AtKiosk, state: carts.CartState, *, tendered_cents: int,
+                   idempotency_key: str) -> tuple[sales.SaleResult, AfterCommit]:
+    """Cash covers what is still to pay (change is given back) and completes the sale."""
+    if tendered_cents < state.remaining_cents:
+        raise ValidationFailed(
+            f"Cash handed over is less than the {money(state.remaining_cents)} still to pay. "
+            "Count it again, or take the rest another way.")
+    return await complete(at, state, idempotency_key=idempotency_key,
+                          final_tender=TenderInput(kind=CASH, amount_cents=tendered_cents))
+
+
+async def take_check(at: AtKiosk, state: carts.CartState, *, amount_cents: int,
+                     check_number: str, idempotency_key: str
+                     ) -> tuple[sales.SaleResult, AfterCommit] | None:
+    """A check pays part (kept on the cart: None) or the rest (the sale completes)."""
+    if not check_number.strip():
+        raise ValidationFailed("Enter the check number.",
+                               field_errors={"check_number": "Enter the check number."})
+    if not 0 < amount_cents <= state.remaining_cents:
+        raise ValidationFailed(f"A check pays between $0.01 and {money(state.remaining_cents)} "
+                               "here.")
+    if amount_cents < state.remaining_cents:
+        await carts.add_tender(state, {"kind": CHECK, "amount_cents": amount_cents,
+                                       "check_number": check_number.strip(),
+                                       "label": f"check {check_number.strip()}"})
+        return None
+    return await complete(at, state, idempotency_key=idempotency_key,
+                          final_tender=TenderInput(kind=CHECK, amount_cents=amount_cents,
+                                                   check_number=check_number.strip()))
 
 
 async def after_sale(terminal: dict[str, Any], sale_id: int, *, actor: Principal, cash: bool,

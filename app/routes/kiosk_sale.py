@@ -19,7 +19,7 @@ from app.kiosk.context import AtKiosk, ClerkAtKiosk, ClerkPolling
 from app.kiosk.screens import frame
 from app.kiosk.web import is_htmx, kiosk_page, kiosk_partial, kiosk_router, to_kiosk
 from app.sales import cards
-from app.sales.cart import CARD, CASH, CHECK, TenderInput
+from app.sales.cart import CARD
 from app.web.render import form_data, int_or_none, text
 
 
@@ -158,18 +158,12 @@ async def _done(request: Request, sale_id: int) -> Response:
 async def pay_cash(request: Request, at: ClerkAtKiosk) -> Response:
     form = await form_data(request)
     state = await carts.load(at)
-    key = text(form, "idempotency_key", 64)
     try:
-        tendered = _money(form, "tendered")
-        if tendered < state.remaining_cents:
-            raise ValidationFailed(
-                f"Cash handed over is less than the {selling.money(state.remaining_cents)} "
-                "still to pay. Count it again, or take the rest another way.")
-        result, _after = await checkout.complete(
-            at, state, idempotency_key=key,
-            final_tender=TenderInput(kind=CASH, amount_cents=tendered))
+        result, _after = await checkout.pay_cash(
+            at, state, tendered_cents=_money(form, "tendered"),
+            idempotency_key=text(form, "idempotency_key", 64))
     except ValidationFailed as exc:
-        if not state.lines:  # a retry of a sale that already completed: show that sale
+        if not state.lines:  # nothing left to pay for: say why on the screen
             raise
         return _modal("kiosk/_pay_cash.html", state, error=exc.message,
                       tendered=text(form, "tendered", 20))
@@ -182,29 +176,20 @@ async def pay_check(request: Request, at: ClerkAtKiosk) -> Response:
     state = await carts.load(at)
     number = text(form, "check_number", 20)
     try:
-        amount = _money(form, "amount")
-        if not number:
-            raise ValidationFailed("Enter the check number.")
-        if amount <= 0 or amount > state.remaining_cents:
-            raise ValidationFailed(f"A check pays between $0.01 and "
-                                   f"{selling.money(state.remaining_cents)} here.")
-        tender = TenderInput(kind=CHECK, amount_cents=amount, check_number=number)
-        if amount < state.remaining_cents:
-            await carts.add_tender(state, {"kind": CHECK, "amount_cents": amount,
-                                           "check_number": number,
-                                           "label": f"check {number}"})
-            response = await selling.cart_response(request, at, state,
-                                                   f"Check {number} taken. Take the rest.")
-            if is_htmx(request):
-                response.headers["HX-Retarget"] = "#cart-panel"
-                response.headers["HX-Trigger-After-Swap"] = "kiosk:closeModal"
-            return response
-        result, _after = await checkout.complete(at, state, idempotency_key=text(
-            form, "idempotency_key", 64), final_tender=tender)
+        done = await checkout.take_check(at, state, amount_cents=_money(form, "amount"),
+                                         check_number=number,
+                                         idempotency_key=text(form, "idempotency_key", 64))
     except ValidationFailed as exc:
         return _modal("kiosk/_pay_check.html", state, error=exc.message,
                       amount=text(form, "amount", 20), check_number=number)
-    return await _done(request, result.sale_id)
+    if done is None:  # part paid by check: back to the cart for the rest
+        response = await selling.cart_response(request, at, state,
+                                               f"Check {number} taken. Take the rest.")
+        if is_htmx(request):
+            response.headers["HX-Retarget"] = "#cart-panel"
+            response.headers["HX-Trigger-After-Swap"] = "kiosk:closeModal"
+        return response
+    return await _done(request, done[0].sale_id)
 
 
 @post("/kiosk/pay/card", name="kiosk.pay.card")
