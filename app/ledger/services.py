@@ -13,7 +13,8 @@ Invariants (checked here, and where marked, by the database too):
    (checked here and by a unique index on `journal_txn.reverses`).
 6. A business day that has been signed off at a location (`DayLock`) takes no more postings;
    a correction is posted on an open day and names the locked day in `corrects_date`.
-7. Balances are SQL aggregates (`SUM`) over postings; postings carry the transaction's
+7. A posting tagged with a shift is at that shift's location.
+8. Balances are SQL aggregates (`SUM`) over postings; postings carry the transaction's
    dimensions (location, business date, shift, terminal, clerk, product, fare category,
    tender kind) so reports read one indexed table.
 
