@@ -115,3 +115,33 @@ async def refund_unused(actor: Principal, terminal: dict[str, Any], reference: s
         raise DomainError(f"The card refund was {attempt['status_label'].lower()}; the charge "
                           "is not given back yet. Try again, or ask a supervisor.")
     await cards.refund_unused_card_payment(actor, reference=reference, refund_reference=refund_ref)
+
+
+async def unused_charges(terminal_id: int) -> list[dict[str, Any]]:
+    """Card charges at this terminal that were taken (or settled as taken) but pay for nothing
+    yet — e.g. an unclear payment a supervisor just settled as charged while the customer waits.
+    The clerk uses one for the sale in progress, or refunds it to the card."""
+    from app.sales.tables import PaymentAttempt
+
+    rows = await PaymentAttempt.select(PaymentAttempt.reference).where(
+        (PaymentAttempt.terminal == terminal_id) & (PaymentAttempt.kind == "sale")
+        & PaymentAttempt.sale.is_null()
+        & PaymentAttempt.status.is_in([cards.APPROVED, cards.SETTLED_APPROVED])
+    ).order_by(PaymentAttempt.id)
+    return [await cards.get_attempt(r["reference"]) for r in rows]
+
+
+async def use_for_sale(state: carts.CartState, attempt: dict[str, Any]) -> None:
+    """Put an unused approved charge on the cart as a card tender (once)."""
+    from app.errors import ValidationFailed
+
+    reference = attempt["reference"]
+    if any(t.get("payment_reference") == reference for t in state.tenders):
+        return
+    if not state.lines:
+        raise ValidationFailed("Ring up the customer's items first, then use the card payment.")
+    if int(attempt["amount_cents"]) > state.remaining_cents:
+        raise ValidationFailed("That card payment is more than what is still to pay; refund it "
+                               "to the card instead.")
+    await carts.add_tender(state, {"kind": "card", "amount_cents": int(attempt["amount_cents"]),
+                                   "payment_reference": reference, "label": label(attempt)})

@@ -15,6 +15,7 @@ from litestar.response import Template
 from app.auth.errors import SignInFailed
 from app.errors import DomainError
 from app.kiosk import card_payment
+from app.kiosk import cart as carts
 from app.kiosk.context import AtKiosk, ClerkAtKiosk
 from app.kiosk.override import second_person
 from app.kiosk.screens import frame
@@ -27,9 +28,14 @@ async def _page(request: Request, at: AtKiosk, **extra: Any) -> Template:
     from app.drawers.services import shift_in_use_for_terminal
 
     outcomes = await cards.unresolved_card_outcomes([int(at.terminal["location"])])
+    in_cart = {t.get("payment_reference") for t in (await carts.load(at)).tenders}
+    listed = {o["reference"] for o in outcomes} | in_cart
+    unused = [a for a in await card_payment.unused_charges(at.terminal_id)
+              if a["reference"] not in listed]
     return kiosk_page(request, "kiosk/card_outcomes.html", {
         **await frame(at, await shift_in_use_for_terminal(at.terminal_id)),
-        "outcomes": outcomes, "error": "", "errors": {}, "reference": "", **extra})
+        "outcomes": outcomes, "unused": unused, "error": "", "errors": {}, "reference": "",
+        **extra})
 
 
 @get("/kiosk/card-outcomes", name="kiosk.card_outcomes")
@@ -60,4 +66,18 @@ async def refund_charge(request: Request, at: ClerkAtKiosk, reference: str) -> R
     return to_kiosk(request, "/kiosk/card-outcomes")
 
 
-ROUTES = [kiosk_router([outcomes, settle, refund_charge])]
+@post("/kiosk/card-outcomes/{reference:str}/use", name="kiosk.card_outcomes.use")
+async def use_charge(request: Request, at: ClerkAtKiosk, reference: str) -> Response:
+    """Use a charge that was taken (settled as charged) for the sale on this clerk's cart."""
+    attempt = await cards.get_attempt(reference[:40])
+    if int(attempt["terminal"]) != at.terminal_id or attempt["status"] not in cards.USABLE_STATUSES:
+        return await _page(request, at, error="That card payment cannot pay for a sale here.")
+    state = await carts.load(at)
+    try:
+        await card_payment.use_for_sale(state, attempt)
+    except DomainError as exc:
+        return await _page(request, at, error=exc.message)
+    return to_kiosk(request, "/kiosk")
+
+
+ROUTES = [kiosk_router([outcomes, settle, refund_charge, use_charge])]

@@ -192,6 +192,18 @@ async def pay_check(request: Request, at: ClerkAtKiosk) -> Response:
     return await _done(request, done[0].sale_id)
 
 
+@post("/kiosk/pay/finish", name="kiosk.pay.finish")
+async def pay_finish(request: Request, at: ClerkAtKiosk) -> Response:
+    """The tenders already collected cover the total: record the sale."""
+    form = await form_data(request)
+    state = await carts.load(at)
+    if not state.lines or state.remaining_cents > 0:
+        raise ValidationFailed("There is still something to pay; take another tender.")
+    result, _after = await checkout.complete(at, state,
+                                             idempotency_key=text(form, "idempotency_key", 64))
+    return await _done(request, result.sale_id)
+
+
 @post("/kiosk/pay/card", name="kiosk.pay.card")
 async def pay_card(request: Request, at: ClerkAtKiosk) -> Response:
     form = await form_data(request)
@@ -304,5 +316,5 @@ async def receipts(request: Request, at: ClerkAtKiosk) -> Template:
 
 
 ROUTES = [kiosk_router([cart_panel, products, search, add, scan, quantity, clear, value_form,
-                        read_card, pay_form, pay_cash, pay_check, pay_card, card_status,
+                        read_card, pay_form, pay_cash, pay_check, pay_finish, pay_card, card_status,
                         card_cancel, give_back, sale_done, reprint, retry_print, retry_loads, receipts])]

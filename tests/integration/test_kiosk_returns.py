@@ -197,3 +197,39 @@ async def test_customer_leaves_after_paying_part_the_money_goes_back(browser: Br
     assert "Still to pay" not in handed.text
     assert "Cart is empty" in (await browser.post_form("/kiosk/cart/clear", headers=HX)).text
     assert not await Sale.exists().where(Sale.terminal == counter.terminal_id)
+
+
+async def test_unclear_payment_settled_as_charged_pays_for_the_waiting_sale(
+        browser: Browser) -> None:
+    counter, clerk = await selling_counter(browser)
+    terminal = await terminal_row(counter)
+    book = await make_product(counter.admin, rules.TICKET_BOOK, 2_500)
+    await _add(browser, book)
+    devices.control(terminal, "terminal", "timeout")
+    try:
+        pad = devices.device_set(terminal).terminal.device
+        pad.response_timeout, pad.transaction_timeout = 1.0, 2.0
+        started = await browser.post_form("/kiosk/pay/card", {"amount": "25"}, headers=HX)
+        assert "Outcome unknown" in (await _wait_card(browser, started.text, seconds=30)).text
+    finally:
+        devices.control(terminal, "terminal", "approve")
+    reference = re.search(r"/kiosk/pay/card/([A-Za-z0-9-]+)",
+                          started.text).group(1)  # type: ignore[union-attr]
+    supervisor = await make_user(Role.SUPERVISOR, (counter.org.section_id,))
+    settled = await browser.post_form(f"/kiosk/card-outcomes/{reference}", {
+        "outcome": "approved", "note": "on the processor report, auth 123",
+        "override_login": supervisor.username, "override_pin": PIN})
+    assert settled.status_code == 303
+    listing = await browser.get("/kiosk/card-outcomes")
+    assert "Charged, not used for a sale yet" in listing.text
+    used = await browser.post_form(f"/kiosk/card-outcomes/{reference}/use")
+    assert used.status_code == 303
+    panel = await browser.get("/kiosk/cart", headers=HX)
+    assert 'data-testid="finish-sale"' in panel.text
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', panel.text).group(1)  # type: ignore[union-attr]
+    done = await browser.post_form("/kiosk/pay/finish", {"idempotency_key": key}, headers=HX)
+    sale_id = await _sale_id(done)
+    attempt = await PaymentAttempt.select().where(PaymentAttempt.reference == reference).first()
+    assert attempt["sale"] == sale_id and attempt["clerk"] == clerk.id
+    tender = await Tender.select().where(Tender.sale == sale_id).first()
+    assert tender["kind"] == "card" and tender["amount_cents"] == 2_500
