@@ -11,11 +11,13 @@ from app.auth.tables import User
 from app.catalog.panel import catalog_panel
 from app.org.tables import Location, Section
 from app.reconciliation.panel import reconciliation_panel
+from app.terminals.panel import terminals_panel
 
 #: Areas add panel providers: async (principal) -> dict | None, rendered by name.
 PANEL_PROVIDERS: list[Any] = []
 PANEL_PROVIDERS.append(catalog_panel)
 PANEL_PROVIDERS.append(reconciliation_panel)
+PANEL_PROVIDERS.append(terminals_panel)
 
 
 async def _my_org(principal: Principal) -> dict[str, Any]:

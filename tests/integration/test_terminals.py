@@ -130,3 +130,19 @@ async def test_edit_terminal_records_what_changed(browser: Browser) -> None:
         (AuditEvent.action == "terminal.update") & (AuditEvent.object_id == str(terminal_id))
     ).first()
     assert '"to": "Renamed"' in event["summary"]
+
+
+async def test_home_panel_lists_the_counters_of_my_sections(browser: Browser) -> None:
+    from tests.integration.test_kiosk_support import clerk_signs_in, open_shift
+
+    counter = await make_counter()
+    kiosk_clerk = await clerk_signs_in(browser, counter)
+    await open_shift(browser, d2000=5)
+    colleague = await make_user(Role.LEAD, (counter.org.section_id,))
+    await signed_in(browser, colleague)
+    home = await browser.get("/")
+    assert 'data-testid="terminals-panel"' in home.text
+    assert counter.code in home.text and kiosk_clerk.username in home.text
+    outsider = await make_user(Role.CLERK)
+    await signed_in(browser, outsider)
+    assert counter.code not in (await browser.get("/")).text
