@@ -14,7 +14,7 @@ from litestar.di import NamedDependency
 
 from app.auth.principal import Principal
 from app.kiosk import sessions
-from app.terminals.services import KIOSK_COOKIE, Enrolled, EnrollmentProblem, resolve_enrollment
+from app.terminals.services import KIOSK_COOKIE, Enrolled, resolve_enrollment
 from app.web.session_middleware import client_origin
 
 
@@ -43,10 +43,9 @@ async def enrolled_browser(request: Request) -> Enrolled:
     cached = getattr(request.state, "kiosk_enrolled", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    try:
-        enrolled = await resolve_enrollment(request.cookies.get(KIOSK_COOKIE, ""))
-    except EnrollmentProblem:
-        raise
+    # raises EnrollmentProblem (not enrolled, revoked, terminal off): the kiosk's handler
+    # answers with the enrolment page
+    enrolled = await resolve_enrollment(request.cookies.get(KIOSK_COOKIE, ""))
     request.state.kiosk_enrolled = enrolled
     return enrolled
 
