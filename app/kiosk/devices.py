@@ -135,6 +135,17 @@ async def show(terminal: dict[str, Any], line1: str, line2: str = "") -> None:
         log.info("customer display did not update on %s", terminal.get("code"))
 
 
+_BACKGROUND: set[asyncio.Task[None]] = set()
+
+
+def show_later(terminal: dict[str, Any], line1: str, line2: str = "") -> None:
+    """Update the customer display without making the clerk's request wait for it (the
+    display's single worker thread keeps the updates in order)."""
+    task = asyncio.get_running_loop().create_task(show(terminal, line1, line2))
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
+
+
 def card_to_dict(card: Any) -> dict[str, Any]:
     products = []
     for product in getattr(card, "products", []) or []:

@@ -58,9 +58,9 @@ async def sell_screen(request: Request, at: AtKiosk, shift: dict[str, Any],
 async def mirror(at: AtKiosk, state: carts.CartState, last: str = "") -> None:
     """The customer display mirrors the cart: last item and the total."""
     if not state.lines:
-        await devices.show(at.terminal, "Welcome", "")
+        devices.show_later(at.terminal, "Welcome", "")
         return
-    await devices.show(at.terminal, (last or state.lines[-1]["description"])[:20],
+    devices.show_later(at.terminal, (last or state.lines[-1]["description"])[:20],
                        f"Total {money(state.total_cents)}")
 
 
