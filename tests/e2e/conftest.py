@@ -37,6 +37,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -101,7 +102,9 @@ def _recreate_postgres(url: str) -> None:
         finally:
             await conn.close()
 
-    asyncio.run(recreate())
+    # In a thread of its own: Playwright's sync API may already run an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, recreate()).result(timeout=60)
 
 
 @dataclass
@@ -204,7 +207,7 @@ def chromium() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(chromium: Browser, live_server: LiveServer) -> Iterator[Page]:
+def page(live_server: LiveServer, chromium: Browser) -> Iterator[Page]:
     """A fresh browser context (no cookies) per test, 1280×800, with the server as base URL."""
     context = chromium.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 800}, locale="en-US",

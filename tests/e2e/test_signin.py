@@ -125,3 +125,18 @@ def test_screens_fit_from_kiosk_to_desktop(page: Page, username: str, width: int
         page.screenshot(path=str(SHOTS / f"{username}-{name}-{width}x{height}.png"), full_page=True)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+
+
+def test_admin_pages_fit_a_kiosk_screen(page: Page) -> None:
+    """The sign-in page and every foundation page at 1024×768: screenshots and no sideways scroll."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto("/login")
+    page.screenshot(path=str(SHOTS / "login-1024x768.png"))
+    sign_in(page, "admin")
+    for name, path in (("user-form", "/admin/users/new"), ("user-edit", "/admin/users/5"),
+                       ("org", "/admin/org"), ("audit", "/audit"), ("not-found", "/no/such/page")):
+        page.goto(path)
+        page.screenshot(path=str(SHOTS / f"admin-{name}-1024x768.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
