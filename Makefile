@@ -36,7 +36,7 @@ test: install
 	@bash tests/run_all.sh
 
 test-sqlite: install
-	$(BIN)/pytest -q -m "not e2e" --ignore=tests/e2e
+	env -u FAREDESK_TEST_DATABASE_URL $(BIN)/pytest -q -m "not e2e" --ignore=tests/e2e
 
 test-postgres: install
 	FAREDESK_TEST_DATABASE_URL=$${FAREDESK_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/faredesk_test} \
