@@ -18,6 +18,10 @@ from pathlib import Path
 
 _TMP = Path(tempfile.mkdtemp(prefix="faredesk-test-"))
 _PG_URL = os.environ.get("FAREDESK_TEST_DATABASE_URL", "").strip()
+# Under pytest-xdist each worker process gets its own database (suffix _gw0, _gw1 ...).
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _PG_URL and _WORKER:
+    _PG_URL = f"{_PG_URL}_{_WORKER}"
 os.environ["FAREDESK_VAR_DIR"] = str(_TMP)
 os.environ["FAREDESK_DATABASE_URL"] = _PG_URL or f"sqlite:///{_TMP / 'test.sqlite3'}"
 os.environ["PICCOLO_CONF"] = "app.piccolo_conf"
@@ -52,8 +56,26 @@ def _recreate_postgres_database(url: str) -> None:
     asyncio.run(recreate())
 
 
+def _is_xdist_controller(config: pytest.Config) -> bool:
+    return not _WORKER and bool(getattr(config.option, "numprocesses", None))
+
+
+def _cache_password_hashes() -> None:
+    """Tests create hundreds of users with the same few secrets: hash each secret once.
+
+    Still real argon2id hashes (verified by the real code); only the repeated work is skipped.
+    """
+    import functools
+
+    from app.auth import passwords, users
+
+    cached = functools.lru_cache(maxsize=64)(passwords.hash_secret)
+    users.hash_secret = cached  # type: ignore[assignment]
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    if getattr(config, "workerinput", None) is not None:
+    _cache_password_hashes()
+    if _is_xdist_controller(config):
         return
     if _PG_URL:
         _recreate_postgres_database(_PG_URL)

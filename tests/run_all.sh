@@ -15,6 +15,8 @@ if [ -z "$CHROMIUM" ]; then
   done
 fi
 PYTEST_ARGS=(-q -p no:cacheprovider)
+# The unit and integration legs run on both cores (pytest-xdist; one database per worker).
+PARALLEL_ARGS=(-n "${FAREDESK_TEST_WORKERS:-2}")
 passed=()
 failed=()
 skipped=()
@@ -60,14 +62,14 @@ fi
 
 leg "unit + integration on SQLite"
 run_leg "sqlite" env -u FAREDESK_TEST_DATABASE_URL \
-  "$BIN/pytest" "${PYTEST_ARGS[@]}" -m "not e2e" --ignore=tests/e2e
+  "$BIN/pytest" "${PYTEST_ARGS[@]}" "${PARALLEL_ARGS[@]}" -m "not e2e" --ignore=tests/e2e
 
 leg "unit + integration on PostgreSQL"
 pg_available=0
 if postgres_up; then
   pg_available=1
   run_leg "postgres" env FAREDESK_TEST_DATABASE_URL="$PG_URL" \
-    "$BIN/pytest" "${PYTEST_ARGS[@]}" -m "not e2e" --ignore=tests/e2e
+    "$BIN/pytest" "${PYTEST_ARGS[@]}" "${PARALLEL_ARGS[@]}" -m "not e2e" --ignore=tests/e2e
 elif [ "${FAREDESK_REQUIRE_POSTGRES:-0}" = "1" ]; then
   echo "PostgreSQL leg REQUIRED but PostgreSQL is not reachable at $PG_URL."
   failed+=("postgres (unavailable)")
