@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.auth.principal import Principal
 from app.auth.roles import Role
@@ -103,3 +105,29 @@ def test_the_bag_is_made_up_from_the_pieces_at_hand() -> None:
     assert rules.make_up(2_560, closing) == {}
     assert rules.make_up(2_560, None) == {2000: 1, 500: 1, 50: 1, 10: 1}
     assert rules.make_up(0, closing) == {}
+
+
+cents_st = st.integers(min_value=0, max_value=10_000_000)
+
+
+@given(cents_st, cents_st, cents_st, cents_st)
+def test_any_settlement_balances_empties_the_drawer_and_books_the_variance(
+        expected: int, counted: int, exp_checks: int, checks: int) -> None:
+    variance = rules.Variance(expected, counted, exp_checks, checks)
+    legs = settlement_legs(variance)
+    assert sum(leg.amount_cents for leg in legs) == 0
+    if len(legs) >= 2:
+        check_legs(legs)
+    totals: dict[str, int] = {}
+    for leg in legs:
+        totals[leg.account] = totals.get(leg.account, 0) + leg.amount_cents
+    assert totals.get("drawer_cash", 0) == -expected
+    assert totals.get("checks_on_hand", 0) == checks - exp_checks
+    assert totals.get("safe", 0) == counted
+    assert totals.get("cash_over_short", 0) == -variance.total_cents
+
+
+@given(st.integers(min_value=0, max_value=5_000_000))
+def test_make_up_without_limits_always_makes_the_amount(cents: int) -> None:
+    pieces = rules.make_up(cents, None)
+    assert rules.denominations_total(pieces) == cents
