@@ -21,6 +21,8 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import LiveServer, sign_in
 
 pytestmark = pytest.mark.e2e
+# Card payments and device round trips take seconds on a loaded CI machine.
+expect.set_options(timeout=15_000)
 
 SHOTS = Path(os.environ.get("FAREDESK_SHOTS_DIR", "/tmp/shots"))
 CLERK_PIN = "5791"
