@@ -267,3 +267,27 @@ def test_blind_close_with_a_shortage(page: Page, live_server: LiveServer) -> Non
     expect(page.locator("[data-testid=over-short]")).to_have_text("Short by $5.00.")
     expect(page.locator("[data-testid=cash-over-short]")).to_have_text("-$5.00")
     shot(page, "14-short")
+
+
+def test_drawer_movements_and_lock_keep_the_cart(page: Page, live_server: LiveServer) -> None:
+    open_counter(page, live_server)
+    page.click("[data-testid=nav-paid-in]")
+    page.fill("[data-testid=amount]", "5")
+    page.fill("[data-testid=reason]", "coins from the safe")
+    page.click("[data-testid=record-movement]")
+    expect(page.locator("#alerts")).to_contain_text("Paid in recorded.")
+    page.click("[data-testid=nav-safe-drop]")
+    page.fill("[data-testid=amount]", "40")
+    page.fill("[data-testid=witness-login]", "lead")
+    page.fill("[data-testid=witness-pin]", "1357")
+    shot(page, "15-safe-drop")
+    page.click("[data-testid=record-movement]")
+    expect(page.locator("#alerts")).to_contain_text("Safe drop recorded.")
+    tap(page, "TAXI-SCRIP")
+    key(page, "F12")  # lock: the cart stays on the server
+    expect(page.locator("[data-testid=kiosk-locked]")).to_be_visible()
+    shot(page, "16-locked")
+    page.fill("[data-testid=pin]", CLERK_PIN)
+    page.click("[data-testid=unlock]")
+    expect(page.locator("[data-testid=cart]")).to_contain_text("Taxi scrip")
+    expect(page.locator("[data-testid=total]")).to_contain_text("$10.00")
