@@ -20,7 +20,14 @@ Figures (latencies are client-side wall time of one request, in ms):
   receipt printed on the simulator, customer display);
 * sale_flow_p50/p95_ms_cN: the whole five-request flow of one customer;
 * cart_add_p50/p95_ms_cN: POST /kiosk/cart/add; cart_add_p95_ms is the figure at 32 kiosks
-  (the same load as the sale target).
+  (the same load as the sale target);
+* server/db/client_cpu_ms_per_sale_cN: CPU time of the uvicorn processes, of the database's
+  backends and of this driver per completed sale (benchmarks/sales_cpu.py);
+* sale_paced_*_c32: the 32 kiosks again, but each starts a customer every PACE_SECONDS instead
+  of back to back -- the latency a clerk sees when the server is not saturated.
+
+The closed-loop phases saturate the server (no think time), so there latency is mostly queueing:
+by Little's law mean latency ~ kiosks / throughput.
 
 Targets on the 2-core machine: sale p99 < 150 ms at 32 kiosks, add-to-cart p95 < 25 ms.
 Afterwards the database must hold exactly the sales the kiosks saw and the postings must sum
@@ -59,7 +66,13 @@ WORKERS = 2
 CONCURRENCY = (1, 8, 32)
 #: Per phase: stop after this many sales in total, or after this many seconds.
 MAX_SALES = {1: 200, 8: 600, 32: 1200}
-MAX_SECONDS = {1: 20.0, 8: 25.0, 32: 30.0}
+MAX_SECONDS = {1: 15.0, 8: 20.0, 32: 25.0}
+
+
+#: The paced phase: every kiosk starts a customer every PACE_SECONDS (staggered), for
+#: PACED_SECONDS -- 32 kiosks each selling every 10 s, a far busier counter than real clerks.
+PACE_SECONDS = 10.0
+PACED_SECONDS = 25.0
 
 
 def _free_port() -> int:
@@ -130,11 +143,30 @@ async def phase(clients: list[Any], concurrency: int) -> tuple[Any, float]:
     return timings, time.perf_counter() - started
 
 
+async def paced_phase(clients: list[Any]) -> tuple[Any, float]:
+    from benchmarks.sales_kiosk import Timings
+
+    timings = Timings()
+    started = time.perf_counter()
+    deadline = started + PACED_SECONDS
+
+    async def kiosk_loop(i: int, client: Any) -> None:
+        next_start = started + i * PACE_SECONDS / len(clients)
+        while next_start < deadline:
+            await asyncio.sleep(max(0.0, next_start - time.perf_counter()))
+            await client.sale(timings)
+            next_start += PACE_SECONDS
+
+    await asyncio.gather(*(kiosk_loop(i, c) for i, c in enumerate(clients)))
+    return timings, time.perf_counter() - started
+
+
 async def run(results: dict[str, Any]) -> None:
     import logging
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
     from benchmarks import sales_setup
+    from benchmarks.sales_cpu import CpuMeter
     from benchmarks.sales_kiosk import KioskClient
 
     shutil.rmtree(VAR_DIR, ignore_errors=True)
@@ -144,12 +176,17 @@ async def run(results: dict[str, Any]) -> None:
     await sales_setup.recreate_database(BENCH_URL)
     sales_setup.faredesk_command("migrate")
     sales_setup.faredesk_command("seed-demo")
-    kiosks, products = await sales_setup.make_kiosks(max(CONCURRENCY))
-    from app.db import close_pool
+    migrated_s = time.perf_counter() - t0
+    from app.db import close_pool, start_pool
 
-    await close_pool()
+    await start_pool()
+    try:
+        kiosks, products = await sales_setup.make_kiosks(max(CONCURRENCY))
+    finally:
+        await close_pool()
     setup_s = time.perf_counter() - t0
-    print(f"setup: database, demo agency, {len(kiosks)} kiosks in {setup_s:.1f} s", flush=True)
+    print(f"setup: database and demo agency in {migrated_s:.1f} s, {len(kiosks)} kiosks in "
+          f"{setup_s - migrated_s:.1f} s", flush=True)
 
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -160,13 +197,21 @@ async def run(results: dict[str, Any]) -> None:
     try:
         await wait_ready(base_url, server)
         clients = [KioskClient(base_url, k, products) for k in kiosks]
+        t1 = time.perf_counter()
         for i in range(0, len(clients), 8):  # PIN checks are deliberately slow: 8 at a time
             await asyncio.gather(*(c.start() for c in clients[i:i + 8]))
+        print(f"{len(clients)} clerks signed in, shifts open in {time.perf_counter() - t1:.1f} s",
+              flush=True)
         for _ in range(2):  # warm-up: every worker has rendered every screen, pools are open
             await asyncio.gather(*(c.sale(None) for c in clients))
             sold += len(clients)
+        meter = CpuMeter(server.pid, BENCH_URL)
         for concurrency in CONCURRENCY:
+            await meter.start()
+            client_cpu = sum(os.times()[:2])
             timings, took = await phase(clients, concurrency)
+            client_cpu_ms = (sum(os.times()[:2]) - client_cpu) * 1000
+            server_cpu_ms, db_cpu_ms = await meter.stop()
             n = len(timings.sale_ms)
             sold += n
             assert len(set(timings.sale_ids)) == n, "every paid cart became its own sale"
@@ -182,12 +227,31 @@ async def run(results: dict[str, Any]) -> None:
                                                          1),
                 f"cart_add_p95_ms_c{concurrency}": round(pct(timings.cart_add_ms, 95), 1),
                 f"sale_count_c{concurrency}": n,
+                f"server_cpu_ms_per_sale_c{concurrency}": round(server_cpu_ms / n, 1),
+                f"db_cpu_ms_per_sale_c{concurrency}": round(db_cpu_ms / n, 1),
+                f"client_cpu_ms_per_sale_c{concurrency}": round(client_cpu_ms / n, 1),
             })
             print(f"c{concurrency}: {n} sales in {took:.1f} s = {rps:.1f}/s; pay p50 "
                   f"{statistics.median(timings.sale_ms):.0f} p95 {pct(timings.sale_ms, 95):.0f} "
                   f"p99 {pct(timings.sale_ms, 99):.0f} ms; add p95 "
                   f"{pct(timings.cart_add_ms, 95):.0f} ms; flow p50 "
-                  f"{statistics.median(timings.flow_ms):.0f} ms", flush=True)
+                  f"{statistics.median(timings.flow_ms):.0f} ms; CPU per sale: server "
+                  f"{server_cpu_ms / n:.0f} ms, PostgreSQL {db_cpu_ms / n:.0f} ms, this "
+                  f"client {client_cpu_ms / n:.0f} ms; load {os.getloadavg()[0]:.1f}", flush=True)
+        paced, took = await paced_phase(clients)
+        sold += len(paced.sale_ms)
+        figures.update({
+            "sale_paced_rps_c32": round(len(paced.sale_ms) / took, 2),
+            "sale_paced_p50_ms_c32": round(statistics.median(paced.sale_ms), 1),
+            "sale_paced_p95_ms_c32": round(pct(paced.sale_ms, 95), 1),
+            "sale_paced_p99_ms_c32": round(pct(paced.sale_ms, 99), 1),
+            "cart_add_paced_p95_ms_c32": round(pct(paced.cart_add_ms, 95), 1),
+            "sale_paced_count_c32": len(paced.sale_ms),
+        })
+        print(f"c32 paced (a customer per kiosk every {PACE_SECONDS:.0f} s): "
+              f"{len(paced.sale_ms)} sales; pay p50 {statistics.median(paced.sale_ms):.0f} p95 "
+              f"{pct(paced.sale_ms, 95):.0f} p99 {pct(paced.sale_ms, 99):.0f} ms; add p95 "
+              f"{pct(paced.cart_add_ms, 95):.0f} ms; load {os.getloadavg()[0]:.1f}", flush=True)
     finally:
         await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
         stop_server(server)

@@ -63,6 +63,9 @@ def faredesk_command(*args: str) -> None:
 async def make_kiosks(count: int) -> tuple[list[Kiosk], dict[str, int]]:
     """`count` terminals at the demo CENTRAL location, each with an enrolled browser and a
     clerk of its section; returns them and the ids of SALE_PRODUCTS."""
+    from argon2 import PasswordHasher
+
+    from app.auth import passwords
     from app.auth.principal import SYSTEM, Principal
     from app.auth.roles import Role
     from app.auth.tables import User
@@ -71,6 +74,10 @@ async def make_kiosks(count: int) -> tuple[list[Kiosk], dict[str, int]]:
     from app.org.tables import Location
     from app.terminals import services as terminals
 
+    # Setup only: the bench clerks' password and PIN hashes use a cheap argon2id parameter set
+    # (argon2 verifies with the parameters stored in the hash), so 32 clerks are created and
+    # signed in in seconds on a busy machine. Nothing timed signs in.
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     admin_row = await User.select().where(User.username == "admin").first()
     assert admin_row is not None, "seed-demo creates the admin user"
     admin = Principal(int(admin_row["id"]), "admin", str(admin_row["full_name"]),
