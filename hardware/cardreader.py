@@ -20,6 +20,7 @@ from hardware.errors import (
     CAP_EXCEEDED,
     CARD_BLOCKED,
     CARD_REMOVED,
+    INSUFFICIENT_VALUE,
     NO_CARD,
     PROTOCOL_ERROR,
     TIMEOUT,
@@ -38,6 +39,9 @@ READER_ERRORS = {
     "CARD_REMOVED": (CARD_REMOVED, "The card was removed during the write."),
     "CARD_BLOCKED": (CARD_BLOCKED, "This card is blocked or expired and cannot be loaded."),
     "CAP_EXCEEDED": (CAP_EXCEEDED, "This load would take the card over its stored-value limit."),
+    "INSUFFICIENT_VALUE": (
+        INSUFFICIENT_VALUE, "The card holds less stored value than this takes off it."
+    ),
     "BUSY": (BUSY, "The card reader is busy."),
 }
 
@@ -145,9 +149,12 @@ class SerialFareCardReader(FramedSerialDevice):
         valid_to: date | None,
         value_cents: int = 0,
     ) -> FareCard:
-        """Load a pass (code + validity) or add stored value (``STORED_VALUE`` + cents)."""
-        if isinstance(value_cents, bool) or not isinstance(value_cents, int) or value_cents < 0:
-            raise ValueError("value must be a non-negative number of cents")
+        """Load a pass (code + validity), or change stored value (``STORED_VALUE`` + cents:
+        positive adds value, negative takes it off for a refund)."""
+        if isinstance(value_cents, bool) or not isinstance(value_cents, int):
+            raise ValueError("value must be a whole number of cents")
+        if value_cents < 0 and product_code != STORED_VALUE:
+            raise ValueError("only stored value can be taken off a card")
         if not txn_id or not txn_id.isascii() or ";" in product_code:
             raise ValueError("txn_id must be ASCII and product_code may not contain ';'")
         with self._job():

@@ -23,6 +23,7 @@ NO_CARD: Final = "no_card"
 CARD_REMOVED: Final = "card_removed"
 CARD_BLOCKED: Final = "card_blocked"
 CAP_EXCEEDED: Final = "cap_exceeded"
+INSUFFICIENT_VALUE: Final = "insufficient_value"
 WRITE_NOT_CONFIRMED: Final = "write_not_confirmed"
 UNSUPPORTED: Final = "unsupported"
 BAD_URL: Final = "bad_url"
@@ -43,6 +44,7 @@ CODES: Final = frozenset(
         CARD_REMOVED,
         CARD_BLOCKED,
         CAP_EXCEEDED,
+        INSUFFICIENT_VALUE,
         WRITE_NOT_CONFIRMED,
         UNSUPPORTED,
         BAD_URL,

@@ -167,16 +167,13 @@ async def read_card(terminal: dict[str, Any]) -> dict[str, Any]:
 
 
 async def write_load(terminal: dict[str, Any], load: dict[str, Any]) -> dict[str, Any]:
-    """Write one product or value to the card and confirm by read-back; the card after."""
+    """Write one product or value to the card and confirm by read-back; the card after.
+
+    A negative value (a stored-value refund) takes that much off the card."""
     from hardware.cardreader import STORED_VALUE
-    from hardware.errors import UNSUPPORTED, HardwareError
 
     reader = device_set(terminal).reader
     value = int(load.get("value_cents") or 0)
-    if value < 0:  # the fare card protocol only adds value (hardware/protocols/fare-card-reader.md)
-        raise HardwareError(UNSUPPORTED, "This card reader cannot take value off a card. The "
-                            "refund is recorded; ask a supervisor to deduct it in the fare "
-                            "system.")
     card = await reader.write_product(
         f"L{load['id']}", STORED_VALUE if value else load["product_code"], _as_date(load.get("valid_from")),
         _as_date(load.get("valid_to")), value,

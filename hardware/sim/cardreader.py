@@ -86,7 +86,7 @@ class CardReaderSimulator(FramedSimulator):
             time.sleep(self.slow_seconds)
         if fields[0] == "READ":
             self._reply_card(link)
-        elif fields[0] == "WRITE_PRODUCT" and len(fields) == 6 and fields[5].isdigit():
+        elif fields[0] == "WRITE_PRODUCT" and len(fields) == 6 and fields[5].lstrip("-").isdigit():
             self._write(link, fields[1], fields[2], fields[3], fields[4], int(fields[5]))
         else:
             self.send(link, encode_message("ERROR", "BAD_REQUEST", "unknown request"))
@@ -110,6 +110,10 @@ class CardReaderSimulator(FramedSimulator):
             return
         if code == STORED_VALUE and card.stored_value_cents + value > self.cap_cents:
             self.send(link, encode_message("ERROR", "CAP_EXCEEDED", f"cap is {self.cap_cents}"))
+            return
+        if code == STORED_VALUE and card.stored_value_cents + value < 0:
+            self.send(link, encode_message("ERROR", "INSUFFICIENT_VALUE",
+                                           f"card holds {card.stored_value_cents}"))
             return
         if self.mode == "remove_during_write":
             self.card = None  # torn write aborted by the card: nothing changed

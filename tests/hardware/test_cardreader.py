@@ -58,6 +58,17 @@ def test_adding_value_and_the_cap() -> None:
     assert [w[0] for w in sim.writes] == ["TX-2"]
 
 
+def test_taking_value_off_for_a_refund_and_never_below_zero() -> None:
+    reader, sim = reader_for()  # the simulated card starts with $12.50
+    assert reader.write_product("TX-4", STORED_VALUE, None, None, -250).stored_value_cents == 1000
+    with pytest.raises(HardwareError) as caught:
+        reader.write_product("TX-5", STORED_VALUE, None, None, -1001)
+    assert caught.value.code == "insufficient_value"
+    assert [w[0] for w in sim.writes] == ["TX-4"]
+    with pytest.raises(ValueError):
+        reader.write_product("TX-6", "MONTHLY_ADULT", *DEC, -100)
+
+
 def test_retrying_a_write_never_loads_twice() -> None:
     reader, sim = reader_for()
     first = reader.write_product("TX-4", STORED_VALUE, None, None, 1000)
