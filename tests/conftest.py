@@ -85,7 +85,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"faredesk database: {'PostgreSQL' if _PG_URL else 'SQLite'} ({os.environ['FAREDESK_DATABASE_URL']})"
+    engine = "PostgreSQL" if _PG_URL else "SQLite"
+    return f"faredesk database: {engine} ({os.environ['FAREDESK_DATABASE_URL']})"
 
 
 pytest_plugins = ["tests.fixtures"]

@@ -1,8 +1,22 @@
 """Thin HTTP controllers, one module per area. Each module exports ROUTES."""
 
-from app.routes import admin_catalog, admin_org, admin_users, audit, auth, health, home
-from app.routes import admin_terminals, kiosk, kiosk_outcomes, kiosk_refund, kiosk_sale, kiosk_shift
-from app.routes import reconciliation, reports
+from app.routes import (
+    admin_catalog,
+    admin_org,
+    admin_terminals,
+    admin_users,
+    audit,
+    auth,
+    health,
+    home,
+    kiosk,
+    kiosk_outcomes,
+    kiosk_refund,
+    kiosk_sale,
+    kiosk_shift,
+    reconciliation,
+    reports,
+)
 
 ROUTE_HANDLERS = [
     *auth.ROUTES,
