@@ -110,6 +110,11 @@ def is_sqlite() -> bool:
     return isinstance(engine(), SQLiteEngine)
 
 
+def in_transaction() -> bool:
+    """True inside `write_transaction()` (or any Piccolo transaction) in this task."""
+    return engine().current_transaction.get() is not None
+
+
 @asynccontextmanager
 async def write_transaction() -> AsyncIterator[None]:
     """One transaction for one operation. Nested calls join the outer transaction."""
