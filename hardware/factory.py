@@ -65,7 +65,11 @@ class _Url:
             raise HardwareError(BAD_URL, f"{key} must be a number in {self.raw!r}.") from None
 
     def integer(self, key: str, default: int) -> int:
-        return int(self.number(key, default))
+        """A whole number such as a cap in cents: parsed as an int, never through float."""
+        try:
+            return int(self.query.get(key, default))
+        except ValueError:
+            raise HardwareError(BAD_URL, f"{key} must be a whole number in {self.raw!r}.") from None
 
 
 def _bad(kind: str, url: str) -> HardwareError:

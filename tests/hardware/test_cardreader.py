@@ -124,3 +124,11 @@ def test_reader_unplugged_and_plugged_back_reconnects() -> None:
         reader.read()
     assert caught.value.code == "timeout"
     assert reader.read().serial == SimCard.serial  # the next call opens the line again
+
+
+def test_a_cap_in_the_url_must_be_whole_cents() -> None:
+    from hardware.factory import open_reader
+
+    with pytest.raises(HardwareError) as caught:
+        open_reader("sim://?cap=400.5")
+    assert caught.value.code == "bad_url"
