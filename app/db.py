@@ -99,11 +99,18 @@ def prepare_sqlite_file(path: Path) -> None:
     conn.close()
 
 
+_ENGINE: Engine | None = None
+
+
 def engine() -> Engine:
-    db = engine_finder()
-    if db is None:
-        raise RuntimeError("no database engine configured (PICCOLO_CONF)")
-    return db
+    """The process's engine (PICCOLO_CONF's DB), looked up once."""
+    global _ENGINE
+    if _ENGINE is None:
+        db = engine_finder()
+        if db is None:
+            raise RuntimeError("no database engine configured (PICCOLO_CONF)")
+        _ENGINE = db
+    return _ENGINE
 
 
 def is_sqlite() -> bool:

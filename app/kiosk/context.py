@@ -14,7 +14,7 @@ from litestar.di import NamedDependency
 
 from app.auth.principal import Principal
 from app.kiosk import sessions
-from app.terminals.services import KIOSK_COOKIE, Enrolled, resolve_enrollment
+from app.terminals.services import KIOSK_COOKIE, Enrolled, resolve_kiosk
 from app.web.session_middleware import client_origin
 
 
@@ -40,22 +40,30 @@ class AtKiosk:
 
 
 async def enrolled_browser(request: Request) -> Enrolled:
+    """The enrolled browser; the clerk session open at it is read in the same query."""
     cached = getattr(request.state, "kiosk_enrolled", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     # raises EnrollmentProblem (not enrolled, revoked, terminal off): the kiosk's handler
     # answers with the enrolment page
-    enrolled = await resolve_enrollment(request.cookies.get(KIOSK_COOKIE, ""))
+    enrolled, session = await resolve_kiosk(request.cookies.get(KIOSK_COOKIE, ""))
     request.state.kiosk_enrolled = enrolled
+    request.state.kiosk_session = session
     return enrolled
 
 
-async def _at_kiosk(request: Request, touch: bool) -> AtKiosk:
+async def kiosk_state(request: Request, *, touch: bool = True) -> sessions.KioskState:
+    """Who is at this browser, from the session read with the enrolment at request start."""
     enrolled = await enrolled_browser(request)
-    state = await sessions.current(enrolled, client_origin(request.scope), touch=touch)
+    return await sessions.current(enrolled, client_origin(request.scope), touch=touch,
+                                  session=request.state.kiosk_session)
+
+
+async def _at_kiosk(request: Request, touch: bool) -> AtKiosk:
+    state = await kiosk_state(request, touch=touch)
     if not state.active or state.clerk is None:
         raise NeedsClerk()
-    return AtKiosk(enrolled, state, state.clerk)
+    return AtKiosk(request.state.kiosk_enrolled, state, state.clerk)
 
 
 async def clerk_at_kiosk(request: Request) -> AtKiosk:

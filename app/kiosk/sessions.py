@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from app import sql
 from app.audit.services import record
 from app.auth.errors import PIN_FAILED, SignInFailed
 from app.auth.principal import Principal
-from app.auth.signin import check_pin, principal_for
-from app.auth.tables import User
+from app.auth.principal_rows import clerk_columns, clerk_principal
+from app.auth.signin import check_pin
 from app.db import write_transaction
 from app.errors import Forbidden
 from app.settings import get_settings
@@ -45,6 +46,8 @@ class KioskState:
     clerk: Principal | None
     locked: bool
     idle_seconds: int
+    #: the one-time message waiting for the next screen, as read with the session
+    flash: str = ""
 
     @property
     def active(self) -> bool:
@@ -55,36 +58,48 @@ def _idle_limit() -> timedelta:
     return timedelta(seconds=get_settings().kiosk_idle_seconds)
 
 
-async def _open_session(enrollment_id: int) -> dict[str, Any] | None:
-    row: dict[str, Any] | None = await KioskSession.select().where(
-        (KioskSession.enrollment == enrollment_id) & KioskSession.ended_at.is_null()
-    ).order_by(KioskSession.id, ascending=False).first()
-    return row
+def _open_session_sql() -> str:
+    """The clerk session open at an enrolled browser, with the clerk (as `resolve_kiosk`)."""
+    return f"""
+SELECT s.id, s.clerk, s.locked_at, s.last_activity_at, s.flash, {clerk_columns("u")}
+FROM kiosk_session s JOIN app_user u ON u.id = s.clerk
+WHERE s.enrollment = {{}} AND s.ended_at IS NULL
+ORDER BY s.id DESC
+LIMIT 1"""  # noqa: S608 (constant fragments; the value is a parameter)
 
 
-async def current(enrolled: Enrolled, client: str, *, touch: bool = True) -> KioskState:
-    """The clerk at this browser. Touching records activity (the idle clock restarts)."""
+_LOCK_SQL = "UPDATE kiosk_session SET locked_at = {} WHERE id = {}"
+_TOUCH_SQL = "UPDATE kiosk_session SET last_activity_at = {} WHERE id = {}"
+_CLEAR_FLASH_SQL = "UPDATE kiosk_session SET flash = '' WHERE id = {} AND flash = {}"
+
+#: `current(..., session=NOT_READ)`: read the open session from the database.
+NOT_READ: Any = object()
+
+
+async def current(enrolled: Enrolled, client: str, *, touch: bool = True,
+                  session: dict[str, Any] | None = NOT_READ) -> KioskState:
+    """The clerk at this browser. Touching records activity (the idle clock restarts).
+
+    `session` is the open session as `app.terminals.services.resolve_kiosk` read it with the
+    enrolment (None: nobody signed in); by default it is read here.
+    """
     idle = get_settings().kiosk_idle_seconds
-    row = await _open_session(enrolled.enrollment_id)
-    if row is None:
+    if session is NOT_READ:
+        session = await sql.fetch_one(_open_session_sql(), enrolled.enrollment_id)
+    if session is None:
         return KioskState(None, None, False, idle)
-    user = await User.select().where(User.id == row["clerk"]).first()
-    if user is None or not user["active"]:
-        await end(row["id"], "clerk deactivated")
+    if not session["clerk_active"]:
+        await end(session["id"], "clerk deactivated")
         return KioskState(None, None, False, idle)
-    clerk = await principal_for(user, kiosk_origin(enrolled, client))
+    clerk = clerk_principal(session["clerk"], session, kiosk_origin(enrolled, client))
     now = _now()
-    locked = row["locked_at"] is not None
-    if not locked and now - row["last_activity_at"] >= _idle_limit():
-        await KioskSession.update({KioskSession.locked_at: now}).where(
-            KioskSession.id == row["id"]
-        )
+    locked = session["locked_at"] is not None
+    if not locked and now - session["last_activity_at"] >= _idle_limit():
+        await sql.execute(_LOCK_SQL, now, session["id"])
         locked = True
-    if touch and not locked and now - row["last_activity_at"] >= TOUCH_EVERY:
-        await KioskSession.update({KioskSession.last_activity_at: now}).where(
-            KioskSession.id == row["id"]
-        )
-    return KioskState(int(row["id"]), clerk, locked, idle)
+    if touch and not locked and now - session["last_activity_at"] >= TOUCH_EVERY:
+        await sql.execute(_TOUCH_SQL, now, session["id"])
+    return KioskState(int(session["id"]), clerk, locked, idle, flash=session["flash"] or "")
 
 
 async def sign_in(enrolled: Enrolled, login: str, pin: str, client: str) -> Principal:
@@ -161,14 +176,8 @@ async def set_flash(state: KioskState, message: str) -> None:
 
 
 async def pop_flash(state: KioskState) -> str:
-    if state.session_id is None:
+    """The one-time message read with the session; cleared so it shows only once."""
+    if state.session_id is None or not state.flash:
         return ""
-    row = await KioskSession.select(KioskSession.flash).where(
-        KioskSession.id == state.session_id
-    ).first()
-    message = str(row["flash"]) if row else ""
-    if message:
-        await KioskSession.update({KioskSession.flash: ""}).where(
-            KioskSession.id == state.session_id
-        )
-    return message
+    await sql.execute(_CLEAR_FLASH_SQL, state.session_id, state.flash)
+    return state.flash

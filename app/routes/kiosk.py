@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from app.auth.errors import SignInFailed
 from app.errors import Forbidden
 from app.kiosk import devices, screens, sessions
-from app.kiosk.context import AtKiosk, ClerkAtKiosk, ClerkPolling, KioskBrowser
+from app.kiosk.context import AtKiosk, ClerkAtKiosk, ClerkPolling, KioskBrowser, kiosk_state
 from app.kiosk.web import kiosk_page, kiosk_partial, kiosk_router, to_kiosk
 from app.web.render import form_data, text
 from app.web.session_middleware import client_origin
@@ -20,7 +20,7 @@ from app.web.session_middleware import client_origin
 
 @get("/kiosk", name="kiosk")
 async def kiosk_home(request: Request, kiosk: KioskBrowser) -> Template:
-    state = await sessions.current(kiosk, client_origin(request.scope))
+    state = await kiosk_state(request)
     if state.clerk is None:
         return kiosk_page(request, "kiosk/signin.html", {"terminal": kiosk.terminal})
     if state.locked:
@@ -46,14 +46,14 @@ async def kiosk_sign_in(request: Request, kiosk: KioskBrowser) -> Template | Red
 
 @post("/kiosk/lock", name="kiosk.lock")
 async def kiosk_lock(request: Request, kiosk: KioskBrowser) -> Redirect:
-    state = await sessions.current(kiosk, client_origin(request.scope), touch=False)
+    state = await kiosk_state(request, touch=False)
     await sessions.lock(state)
     return to_kiosk(request)  # type: ignore[return-value]
 
 
 @post("/kiosk/unlock", name="kiosk.unlock")
 async def kiosk_unlock(request: Request, kiosk: KioskBrowser) -> Template | Redirect:
-    state = await sessions.current(kiosk, client_origin(request.scope), touch=False)
+    state = await kiosk_state(request, touch=False)
     form = await form_data(request)
     try:
         await sessions.unlock(state, str(form.get("pin", ""))[:32])

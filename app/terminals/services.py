@@ -234,27 +234,87 @@ class EnrollmentProblem(Exception):
         self.terminal_code = terminal_code
 
 
-async def resolve_enrollment(token: str) -> Enrolled:
-    """The enrolment behind a kiosk cookie; raises EnrollmentProblem saying why not."""
+#: The terminal's columns as `get_terminal` returns them (prefix `t.`, location as `l.`).
+_TERMINAL_COLUMNS = """
+    t.id, t.code, t.name, t.location, t.printer_url, t.payment_url, t.cardreader_url,
+    t.display_url, t.paper_width_mm, t.active, t.created_at,
+    l.name AS location_name, l.section AS section_id"""
+
+
+def _kiosk_sql() -> str:
+    """Everything a kiosk request starts from, in one query: the enrolment behind the cookie,
+    its terminal and location, and the clerk session open at that browser (NULLs when nobody
+    is signed in) with the clerk and the clerk's sections."""
+    from app.auth.principal_rows import clerk_columns
+
+    return f"""
+SELECT e.id AS enrollment_id, e.label AS enrollment_label, e.revoked_at AS enrollment_revoked_at,
+       e.last_seen_at AS enrollment_last_seen_at, {_TERMINAL_COLUMNS},
+       s.id AS session_id, s.clerk AS session_clerk, s.locked_at AS session_locked_at,
+       s.last_activity_at AS session_last_activity_at, s.flash AS session_flash,
+       {clerk_columns("u")}
+FROM kiosk_enrollment e
+JOIN terminal t ON t.id = e.terminal
+JOIN location l ON l.id = t.location
+LEFT JOIN kiosk_session s ON s.enrollment = e.id AND s.ended_at IS NULL
+LEFT JOIN app_user u ON u.id = s.clerk
+WHERE e.token_hash = {{}}
+ORDER BY s.id DESC
+LIMIT 1"""  # noqa: S608 (constant fragments; the value is a parameter)
+
+
+_SEEN_SQL = "UPDATE kiosk_enrollment SET last_seen_at = {} WHERE id = {}"
+_SESSION_PREFIX = "session_"
+_CLERK_PREFIX = "clerk_"
+
+
+def _split_kiosk_row(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The terminal (as `get_terminal` shapes it) and the open clerk session, if any."""
+    terminal: dict[str, Any] = {}
+    session: dict[str, Any] = {}
+    for key, value in row.items():
+        if key.startswith(_SESSION_PREFIX):
+            session[key.removeprefix(_SESSION_PREFIX)] = value
+        elif key.startswith(_CLERK_PREFIX):
+            session[key] = value
+        elif not key.startswith("enrollment_"):
+            terminal[key] = value
+    return terminal, (session if session["id"] is not None else None)
+
+
+async def resolve_kiosk(token: str) -> tuple[Enrolled, dict[str, Any] | None]:
+    """The enrolment behind a kiosk cookie and the clerk session open at that browser.
+
+    Raises EnrollmentProblem saying why the browser may not run the kiosk. The session (None
+    when nobody is signed in) is what `app.kiosk.sessions.current` needs: id, clerk,
+    locked_at, last_activity_at, flash and the clerk's username, name, role, active flag and
+    sections, all read in the same query.
+    """
+    from app import sql
+
     if not token or len(token) > 128:
         raise EnrollmentProblem("not_enrolled")
-    row = await KioskEnrollment.select(
-        KioskEnrollment.id, KioskEnrollment.label, KioskEnrollment.terminal,
-        KioskEnrollment.revoked_at, KioskEnrollment.last_seen_at,
-    ).where(KioskEnrollment.token_hash == token_hash(token)).first()
+    row = await sql.fetch_one(_kiosk_sql(), token_hash(token))
     if row is None:
         raise EnrollmentProblem("not_enrolled")
-    terminal = await get_terminal(row["terminal"])
-    if row["revoked_at"] is not None:
+    terminal, session = _split_kiosk_row(row)
+    if row["enrollment_revoked_at"] is not None:
         raise EnrollmentProblem("revoked", terminal["code"])
     if not terminal["active"]:
         raise EnrollmentProblem("terminal_inactive", terminal["code"])
     now = _now()
-    if row["last_seen_at"] is None or now - row["last_seen_at"] >= SEEN_EVERY:
-        await KioskEnrollment.update({KioskEnrollment.last_seen_at: now}).where(
-            KioskEnrollment.id == row["id"]
-        )
-    return Enrolled(enrollment_id=int(row["id"]), label=row["label"], terminal=terminal)
+    last_seen = row["enrollment_last_seen_at"]
+    if last_seen is None or now - last_seen >= SEEN_EVERY:
+        await sql.execute(_SEEN_SQL, now, row["enrollment_id"])
+    enrolled = Enrolled(enrollment_id=int(row["enrollment_id"]), label=row["enrollment_label"],
+                        terminal=terminal)
+    return enrolled, session
+
+
+async def resolve_enrollment(token: str) -> Enrolled:
+    """The enrolment behind a kiosk cookie; raises EnrollmentProblem saying why not."""
+    enrolled, _session = await resolve_kiosk(token)
+    return enrolled
 
 
 async def seed_demo_terminals() -> None:
