@@ -13,13 +13,14 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from app import sql
 from app.audit.services import record
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.catalog.errors import NoPrice
 from app.catalog.rules import CARD_KINDS, PRODUCT_KINDS, STORED_VALUE
 from app.catalog.tables import FareCategory, Price, Product
-from app.db import is_sqlite, write_transaction
+from app.db import write_transaction
 from app.errors import Forbidden, NotFound, ValidationFailed
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
@@ -27,6 +28,7 @@ BARCODE_RE = re.compile(r"^[A-Za-z0-9-]{4,64}$")
 #: A price scheduled "now" may arrive a little after the form was rendered.
 PAST_GRACE = timedelta(minutes=5)
 MAX_PRICE_CENTS = 1_000_000
+NO_PRICE_MESSAGE = "This product has no price yet; ask an administrator to set one."
 
 
 def utc(moment: datetime) -> datetime:
@@ -145,17 +147,67 @@ def _product_columns() -> list[Any]:
     ]
 
 
+#: The product's columns with its fare category's code, name, reduced and active flags (the
+#: `_product_columns` shape).
+_PRODUCT_COLUMNS = """
+p.id, p.code, p.name, p.kind, p.fare_category, p.barcode, p.requires_card, p.min_cents,
+p.max_cents, p.balance_cap_cents, p.description, p.active, p.sort, p.created_at,
+fc.code AS fare_category_code, fc.name AS fare_category_name, fc.reduced AS reduced,
+fc.active AS fare_category_active
+"""
+_PRODUCT_FROM = "FROM product p LEFT JOIN fare_category fc ON fc.id = p.fare_category"
+#: The amount of product p's price in force at a moment (latest effective_from, then the later
+#: row), or NULL: a scalar subquery to select beside the product.
+_PRICE_IN_FORCE = """
+(SELECT pr.amount_cents FROM price pr WHERE pr.product = p.id AND pr.effective_from <= {}
+ ORDER BY pr.effective_from DESC, pr.id DESC LIMIT 1)
+"""
+#: One product.
+PRODUCT_SQL = f"SELECT {_PRODUCT_COLUMNS} {_PRODUCT_FROM} WHERE p.id = {{}}"
+#: One product with `price_cents`, its price in force at a moment (NULL when none).
+PRODUCT_WITH_PRICE_SQL = (f"SELECT {_PRODUCT_COLUMNS}, {_PRICE_IN_FORCE} AS price_cents "
+                          f"{_PRODUCT_FROM} WHERE p.id = {{}}")
+#: The price in force for one product at a moment: its amount_cents, or no row.
+CURRENT_PRICE_SQL = """
+SELECT amount_cents FROM price WHERE product = {} AND effective_from <= {}
+ORDER BY effective_from DESC, id DESC LIMIT 1
+"""
+#: Up to 25 active products whose barcode equals a term or whose code or name contains it
+#: (case-insensitive), each with `price_cents` in force at a moment, in display order.
+SEARCH_PRODUCTS_SQL = (
+    f"SELECT {_PRODUCT_COLUMNS}, {_PRICE_IN_FORCE} AS price_cents {_PRODUCT_FROM} "
+    "WHERE p.active = {} AND (p.barcode = {} OR lower(p.code) LIKE lower({}) "
+    "OR lower(p.name) LIKE lower({})) ORDER BY p.sort, p.name LIMIT 25"
+)
+
+
 def _shape(row: dict[str, Any]) -> dict[str, Any]:
     row["reduced"] = bool(row.get("reduced"))
     row["kind_label"] = PRODUCT_KINDS.get(row["kind"], row["kind"])
     return row
 
 
+def _shape_priced(row: dict[str, Any]) -> dict[str, Any]:
+    """`_shape`, and `price_cents` as an int (or None) on both engines."""
+    if row["price_cents"] is not None:
+        row["price_cents"] = int(row["price_cents"])
+    return _shape(row)
+
+
 async def get_product(product_id: int) -> dict[str, Any]:
-    row = await Product.select(*_product_columns()).where(Product.id == product_id).first()
+    row = await sql.fetch_one(PRODUCT_SQL, product_id)
     if row is None:
         raise NotFound("No such product.")
     return _shape(row)
+
+
+async def product_with_price(product_id: int, at: datetime) -> dict[str, Any]:
+    """`get_product` plus `price_cents`, the price in force at `at` (timezone-aware; None when
+    there is none yet), in one statement. Raises NotFound."""
+    row = await sql.fetch_one(PRODUCT_WITH_PRICE_SQL, utc(at), product_id)
+    if row is None:
+        raise NotFound("No such product.")
+    return _shape_priced(row)
 
 
 async def _prices_in_force(at: datetime) -> dict[int, int]:
@@ -171,14 +223,10 @@ async def _prices_in_force(at: datetime) -> dict[int, int]:
 
 async def current_price(product_id: int, at: datetime) -> int:
     """The product's price in cents at `at` (timezone-aware). Raises NoPrice when none."""
-    row = await Price.select(Price.amount_cents).where(
-        (Price.product == product_id) & (Price.effective_from <= utc(at))
-    ).order_by(Price.effective_from, ascending=False).order_by(
-        Price.id, ascending=False
-    ).first()
-    if row is None:
-        raise NoPrice("This product has no price yet; ask an administrator to set one.")
-    return int(row["amount_cents"])
+    amount = await sql.fetch_value(CURRENT_PRICE_SQL, product_id, utc(at))
+    if amount is None:
+        raise NoPrice(NO_PRICE_MESSAGE)
+    return int(amount)
 
 
 async def list_products(at: datetime | None = None, *, active_only: bool = False
@@ -245,16 +293,9 @@ async def search_products(query: str, at: datetime | None = None) -> list[dict[s
     if not term:
         return []
     like = f"%{term}%"
-    # SQLite's LIKE is already case-insensitive (ASCII); PostgreSQL needs ILIKE.
-    code_match = Product.code.like(like) if is_sqlite() else Product.code.ilike(like)
-    name_match = Product.name.like(like) if is_sqlite() else Product.name.ilike(like)
-    rows = await Product.select(*_product_columns()).where(
-        Product.active.eq(True) & ((Product.barcode == term) | code_match | name_match)
-    ).order_by(Product.sort).order_by(Product.name).limit(25)
-    prices = await _prices_in_force(at or now())
+    rows = await sql.fetch(SEARCH_PRODUCTS_SQL, utc(at or now()), True, term, like, like)
     for row in rows:
-        _shape(row)
-        row["price_cents"] = prices.get(int(row["id"]))
+        _shape_priced(row)
     rows.sort(key=lambda r: 0 if (r["barcode"] == term or r["code"].lower() == term.lower()) else 1)
     return rows
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Sum
 
+from app import sql
 from app.audit.services import record
 from app.auth.principal import Principal
 from app.auth.roles import Role
@@ -40,6 +41,8 @@ from app.ledger.accounts import (
 from app.ledger.tables import Posting
 from app.terminals.tables import Terminal
 
+#: Shift states whose drawer is still at its terminal (states.DRAWER_IN_USE, in a fixed order).
+IN_USE_STATES = tuple(sorted(states.DRAWER_IN_USE))
 #: Roles that run a drawer at a counter.
 DRAWER_ROLES = frozenset({Role.CLERK, Role.LEAD, Role.SUPERVISOR})
 #: Roles that may act on another clerk's drawer (recount, override, count for them).
@@ -67,16 +70,35 @@ def now() -> datetime:
 # ---------------------------------------------------------------- reading shifts
 
 
-def _shift_columns() -> list[Any]:
-    return [
-        *Shift.all_columns(),
-        Shift.terminal.code.as_alias("terminal_code"),
-        Shift.terminal.name.as_alias("terminal_name"),
-        Shift.location.name.as_alias("location_name"),
-        Shift.location.section.as_alias("section_id"),
-        Shift.clerk.username.as_alias("clerk_username"),
-        Shift.clerk.full_name.as_alias("clerk_name"),
-    ]
+#: The shift's columns with its terminal's code and name, location's name and section, and
+#: clerk's username and full name; a WHERE clause follows.
+_SHIFT_SELECT = """
+SELECT s.id, s.terminal, s.location, s.clerk, s.business_date, s.status, s.opened_at,
+       s.closed_at, s.approved_by, s.approved_at,
+       t.code AS terminal_code, t.name AS terminal_name,
+       l.name AS location_name, l.section AS section_id,
+       u.username AS clerk_username, u.full_name AS clerk_name
+FROM shift s
+JOIN terminal t ON t.id = s.terminal
+JOIN location l ON l.id = s.location
+JOIN app_user u ON u.id = s.clerk
+"""
+#: One shift by id.
+SHIFT_BY_ID_SQL = _SHIFT_SELECT + "WHERE s.id = {}"
+#: One shift by id, its row locked until the transaction ends (PostgreSQL only).
+SHIFT_BY_ID_LOCKED_SQL = SHIFT_BY_ID_SQL + " FOR UPDATE OF s"
+#: The terminal's shift in the given state (at most one: a unique index), or no row.
+SHIFT_FOR_TERMINAL_SQL = _SHIFT_SELECT + "WHERE s.terminal = {} AND s.status = {} LIMIT 1"
+#: The same, its row locked until the transaction ends (PostgreSQL only).
+SHIFT_FOR_TERMINAL_LOCKED_SQL = SHIFT_FOR_TERMINAL_SQL + " FOR UPDATE OF s"
+#: The terminal's shift whose drawer is in use (one of IN_USE_STATES), or no row.
+SHIFT_IN_USE_SQL = (_SHIFT_SELECT + "WHERE s.terminal = {} AND s.status IN ("
+                    + ", ".join("{}" for _ in IN_USE_STATES) + ") LIMIT 1")
+#: A location's shifts of one business day, in the order they opened.
+SHIFTS_FOR_DAY_SQL = (_SHIFT_SELECT
+                      + "WHERE s.location = {} AND s.business_date = {} ORDER BY s.opened_at")
+#: Lock one shift row until the transaction ends (PostgreSQL only).
+LOCK_SHIFT_SQL = "SELECT id FROM shift WHERE id = {} FOR UPDATE"
 
 
 def _shape(row: dict[str, Any]) -> dict[str, Any]:
@@ -84,16 +106,30 @@ def _shape(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _shape_or_none(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    return _shape(row) if row is not None else None
+
+
 async def lock_shift(shift_id: int) -> None:
     """Hold the shift row until the transaction ends, so a sale, a cash movement and the close
     of one drawer happen one after another (PostgreSQL; SQLite's IMMEDIATE write transactions
     already serialise writers)."""
     if not is_sqlite():
-        await Shift.select(Shift.id).where(Shift.id == shift_id).lock_rows()
+        await sql.execute(LOCK_SHIFT_SQL, shift_id)
 
 
 async def get_shift(shift_id: int) -> dict[str, Any]:
-    row = await Shift.select(*_shift_columns()).where(Shift.id == shift_id).first()
+    row = await sql.fetch_one(SHIFT_BY_ID_SQL, shift_id)
+    if row is None:
+        raise NotFound("No such shift.")
+    return _shape(row)
+
+
+async def _get_locked_shift(shift_id: int) -> dict[str, Any]:
+    """`lock_shift` then `get_shift`, in one statement: the shift read under its lock."""
+    if is_sqlite():
+        return await get_shift(shift_id)
+    row = await sql.fetch_one(SHIFT_BY_ID_LOCKED_SQL, shift_id)
     if row is None:
         raise NotFound("No such shift.")
     return _shape(row)
@@ -101,24 +137,16 @@ async def get_shift(shift_id: int) -> dict[str, Any]:
 
 async def open_shift_for_terminal(terminal_id: int) -> dict[str, Any] | None:
     """The terminal's open shift (selling allowed), or None."""
-    row = await Shift.select(*_shift_columns()).where(
-        (Shift.terminal == terminal_id) & (Shift.status == states.OPEN)
-    ).first()
-    return _shape(row) if row else None
+    return _shape_or_none(await sql.fetch_one(SHIFT_FOR_TERMINAL_SQL, terminal_id, states.OPEN))
 
 
 async def shift_in_use_for_terminal(terminal_id: int) -> dict[str, Any] | None:
     """The terminal's open or recount shift (its drawer is not free for a new shift)."""
-    row = await Shift.select(*_shift_columns()).where(
-        (Shift.terminal == terminal_id) & Shift.status.is_in(list(states.DRAWER_IN_USE))
-    ).first()
-    return _shape(row) if row else None
+    return _shape_or_none(await sql.fetch_one(SHIFT_IN_USE_SQL, terminal_id, *IN_USE_STATES))
 
 
 async def shifts_for_day(location_id: int, business_date: date) -> list[dict[str, Any]]:
-    rows = await Shift.select(*_shift_columns()).where(
-        (Shift.location == location_id) & (Shift.business_date == business_date)
-    ).order_by(Shift.opened_at)
+    rows = await sql.fetch(SHIFTS_FOR_DAY_SQL, location_id, business_date)
     return [_shape(row) for row in rows]
 
 
@@ -136,16 +164,18 @@ def _check_drawer_actor(actor: Principal, shift: Mapping[str, Any]) -> None:
 
 
 async def require_open_shift(actor: Principal, terminal_id: int) -> dict[str, Any]:
-    """The terminal's open shift, usable by `actor` (its clerk, or a lead or supervisor)."""
-    shift = await open_shift_for_terminal(terminal_id)
+    """The terminal's open shift, usable by `actor` (its clerk, or a lead or supervisor).
+
+    One statement. Inside the caller's transaction on PostgreSQL the shift is read under its
+    row lock (`FOR UPDATE`: a concurrent close is waited for, and a shift it closed no longer
+    matches); SQLite's IMMEDIATE write transaction already keeps it from changing.
+    """
+    locked = in_transaction() and not is_sqlite()
+    query = SHIFT_FOR_TERMINAL_LOCKED_SQL if locked else SHIFT_FOR_TERMINAL_SQL
+    shift = _shape_or_none(await sql.fetch_one(query, terminal_id, states.OPEN))
     if shift is None:
         raise NoOpenShift("Open a shift with a counted float before selling.")
     _check_drawer_actor(actor, shift)
-    if in_transaction():  # a lock only means something inside the caller's transaction
-        await lock_shift(int(shift["id"]))
-        shift = await get_shift(int(shift["id"]))  # read again under the lock
-        if shift["status"] != states.OPEN:
-            raise NoOpenShift("Open a shift with a counted float before selling.")
     return shift
 
 
@@ -296,8 +326,7 @@ async def cash_movement(
     """
     _check_movement(kind, amount_cents, reason, actor, witness, override)
     async with write_transaction():
-        await lock_shift(shift_id)
-        shift = await get_shift(shift_id)
+        shift = await _get_locked_shift(shift_id)
         if shift["status"] != states.OPEN:
             raise NoOpenShift("This shift is closed; open a shift before using the drawer.")
         _check_drawer_actor(actor, shift)
@@ -466,8 +495,7 @@ async def submit_count(
     cash_cents = count_total(denominations)
     _check_count_amounts(checks_cents, checks_count, card_cents)
     async with write_transaction():
-        await lock_shift(shift_id)
-        shift = await get_shift(shift_id)
+        shift = await _get_locked_shift(shift_id)
         if shift["status"] not in (states.OPEN, states.RECOUNT):
             raise Conflict("This drawer has already been counted; a lead or supervisor can "
                            "ask for a recount.")
@@ -497,8 +525,7 @@ async def request_recount(actor: Principal, shift_id: int, reason: str) -> None:
         raise ValidationFailed("Say why the drawer must be recounted.",
                                field_errors={"reason": "Enter a reason."})
     async with write_transaction():
-        await lock_shift(shift_id)
-        shift = await get_shift(shift_id)
+        shift = await _get_locked_shift(shift_id)
         if not _may_oversee(actor, shift):
             raise Forbidden("Only a lead or supervisor of this location can ask for a recount.")
         if actor.id == shift["clerk"]:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from app import sql
 from app.catalog import services as catalog
+from app.catalog.errors import NoPrice
 from app.catalog.rules import CARD_KINDS, MONTHLY_PASS, STORED_VALUE, month_label
 from app.errors import ValidationFailed
 from app.kiosk.context import AtKiosk
@@ -87,9 +90,23 @@ def _key(at: AtKiosk) -> str:
     return f"{at.terminal_id}:{at.clerk.id}"
 
 
+#: The cart row of one clerk at one terminal (by cart_key), or no row.
+LOAD_SQL = """
+SELECT id, lines, fare_card, tenders, payment_reference, payment_prompt
+FROM kiosk_cart WHERE cart_key = {}
+"""
+#: Store the whole cart state of one row.
+SAVE_SQL = """
+UPDATE kiosk_cart SET lines = {}, fare_card = {}, tenders = {}, payment_reference = {},
+payment_prompt = {}, updated_at = {} WHERE id = {}
+"""
+#: Store the live prompt of the card payment in flight.
+SET_PROMPT_SQL = "UPDATE kiosk_cart SET payment_prompt = {} WHERE id = {}"
+
+
 async def load(at: AtKiosk) -> CartState:
-    row = await KioskCart.select().where(KioskCart.cart_key == _key(at)).first()
-    if row is None:
+    row = await sql.fetch_one(LOAD_SQL, _key(at))
+    if row is None:  # the clerk's first cart at this terminal
         cart = KioskCart(cart_key=_key(at), terminal=at.terminal_id, clerk=at.clerk.id,
                          updated_at=_now())
         await cart.save()
@@ -103,18 +120,16 @@ async def load(at: AtKiosk) -> CartState:
 
 
 async def save(state: CartState) -> None:
-    await KioskCart.update({
-        KioskCart.lines: json.dumps(state.lines),
-        KioskCart.fare_card: json.dumps(state.fare_card, default=str) if state.fare_card else "",
-        KioskCart.tenders: json.dumps(state.tenders),
-        KioskCart.payment_reference: state.payment_reference,
-        KioskCart.payment_prompt: state.payment_prompt[:200],
-        KioskCart.updated_at: _now(),
-    }).where(KioskCart.id == state.row_id)
+    await sql.execute(
+        SAVE_SQL, json.dumps(state.lines),
+        json.dumps(state.fare_card, default=str) if state.fare_card else "",
+        json.dumps(state.tenders), state.payment_reference, state.payment_prompt[:200], _now(),
+        state.row_id,
+    )
 
 
 async def set_prompt(row_id: int, prompt: str) -> None:
-    await KioskCart.update({KioskCart.payment_prompt: prompt[:200]}).where(KioskCart.id == row_id)
+    await sql.execute(SET_PROMPT_SQL, prompt[:200], row_id)
 
 
 def _refuse_if_frozen(state: CartState) -> None:
@@ -125,10 +140,16 @@ def _refuse_if_frozen(state: CartState) -> None:
 
 
 async def add_product(at: AtKiosk, state: CartState, product_id: int, *,
-                      value_cents: int | None = None, pass_month: date | None = None) -> str:
-    """Put a product on the cart; returns the description (for the customer display)."""
+                      value_cents: int | None = None, pass_month: date | None = None,
+                      product: Mapping[str, Any] | None = None) -> str:
+    """Put a product on the cart; returns the description (for the customer display).
+
+    `product`: the product with its `price_cents` in force now, when the caller has just read
+    it (`catalog.find_product`); otherwise it is read here, with its price, in one statement.
+    """
     _refuse_if_frozen(state)
-    product = await catalog.get_product(product_id)
+    if product is None or int(product["id"]) != product_id:
+        product = await catalog.product_with_price(product_id, _now())
     if not product["active"]:
         raise ValidationFailed(f"{product['name']} is no longer sold.")
     card = state.fare_card
@@ -143,7 +164,9 @@ async def add_product(at: AtKiosk, state: CartState, product_id: int, *,
         unit = value_cents
         description = f"{product['name']} {unit // 100}.{unit % 100:02d}"
     else:
-        unit = await catalog.current_price(product_id, _now())
+        if product["price_cents"] is None:
+            raise NoPrice(catalog.NO_PRICE_MESSAGE)
+        unit = int(product["price_cents"])
     if product["kind"] == MONTHLY_PASS and pass_month is not None:
         description = f"{product['name']} – {month_label(pass_month)}"
     serial = card["serial"] if card and (product["requires_card"]

@@ -90,7 +90,8 @@ async def scan(request: Request, at: ClerkAtKiosk) -> Response:
     if product["kind"] == "monthly_pass":
         months = selling.sellable_pass_months(selling.business_date())
         month = months[0] if months else None
-    added = await carts.add_product(at, state, int(product["id"]), pass_month=month)
+    added = await carts.add_product(at, state, int(product["id"]), pass_month=month,
+                                    product=product)
     await selling.mirror(at, state, added)
     return await selling.cart_response(request, at, state)
 
