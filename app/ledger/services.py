@@ -32,15 +32,14 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Sum
 
+from app import sql
 from app.audit.services import record
 from app.auth.principal import Principal
-from app.db import write_transaction
-from app.drawers.tables import Shift
+from app.db import is_sqlite, write_transaction
 from app.errors import NotFound
 from app.ledger.accounts import ACCOUNT_CODES
 from app.ledger.errors import AlreadyReversed, DayLocked, LedgerError
-from app.ledger.tables import Account, DayLock, JournalTransaction, Posting
-from app.org.tables import Location
+from app.ledger.tables import DayLock, JournalTransaction, Posting
 
 KIND_MAX = 24
 
@@ -73,43 +72,89 @@ def check_legs(legs: Sequence[Leg]) -> None:
         raise LedgerError(f"The legs do not balance: they sum to {total} cents, not zero.")
 
 
+#: Ledger account ids by code. Chart rows are seeded once and never change, so a process keeps
+#: what it has read (an unknown code is looked up again, then refused).
+_ACCOUNT_IDS: dict[str, int] = {}
+
+#: id and code of every account of the chart named in the (expanded) list.
+_ACCOUNTS_SQL = "SELECT id, code FROM ledger_account WHERE code IN ({codes})"
+
+#: Whether a DayLock signs off the day at the location (bool; 0/1 on SQLite).
+_DAY_LOCKED_SQL = """
+SELECT EXISTS (SELECT 1 FROM day_lock WHERE location = {} AND business_date = {}) AS locked
+"""
+
+#: The location's name (no row: no such location).
+_LOCATION_NAME_SQL = "SELECT name FROM location WHERE id = {}"
+
+#: Before posting, in one round trip: whether the day is signed off at the location, the
+#: location of the shift (NULL without a shift or for a missing one), and the id the new
+#: journal transaction takes ({next_id}: see `_next_txn_id_sql`).
+_BEFORE_POST_SQL = """
+SELECT EXISTS (SELECT 1 FROM day_lock WHERE location = {{}} AND business_date = {{}}) AS locked,
+       (SELECT location FROM shift WHERE id = {{}}) AS shift_location,
+       {next_id} AS txn_id
+"""
+
+#: One journal transaction row, with the id taken before.
+_INSERT_TXN_SQL = """
+INSERT INTO journal_txn (id, kind, business_date, location, shift, occurred_at, created_by,
+                         memo, source_type, source_id, reverses, corrects_date)
+VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+"""
+
+#: The postings of a transaction: one `_POSTING_ROW` per leg after VALUES.
+_INSERT_POSTINGS_SQL = """
+INSERT INTO posting (txn, account, amount_cents, business_date, location, shift, terminal, clerk,
+                     product, fare_category, tender_kind)
+VALUES {rows}
+"""
+_POSTING_ROW = "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
+
+
+def _next_txn_id_sql() -> str:
+    """The next journal_txn id: the sequence on PostgreSQL; max + 1 on SQLite, safe because
+    the IMMEDIATE write transaction holds the database's write lock until commit."""
+    if is_sqlite():
+        return "(SELECT COALESCE(MAX(id), 0) + 1 FROM journal_txn)"
+    return "nextval(pg_get_serial_sequence('journal_txn', 'id'))"
+
+
 async def _account_ids(codes: set[str]) -> dict[str, int]:
-    rows = await Account.select(Account.id, Account.code).where(Account.code.is_in(list(codes)))
-    found = {row["code"]: int(row["id"]) for row in rows}
-    missing = codes - found.keys()
+    unknown = codes - _ACCOUNT_IDS.keys()
+    if unknown:
+        names = sorted(unknown)
+        rows = await sql.fetch(_ACCOUNTS_SQL.format(codes=", ".join(["{}"] * len(names))), *names)
+        _ACCOUNT_IDS.update({row["code"]: int(row["id"]) for row in rows})
+    missing = codes - _ACCOUNT_IDS.keys()
     if missing:
         raise LedgerError(f"Ledger account(s) missing from the chart: {', '.join(sorted(missing))}.")
-    return found
+    return {code: _ACCOUNT_IDS[code] for code in codes}
 
 
 async def is_day_locked(location_id: int, business_date: date) -> bool:
-    locked: bool = await DayLock.exists().where(
-        (DayLock.location == location_id) & (DayLock.business_date == business_date)
-    )
-    return locked
+    return bool(await sql.fetch_value(_DAY_LOCKED_SQL, location_id, business_date))
 
 
 async def _location_name(location_id: int) -> str:
-    row = await Location.select(Location.name).where(Location.id == location_id).first()
-    if row is None:
+    name = await sql.fetch_value(_LOCATION_NAME_SQL, location_id)
+    if name is None:
         raise NotFound("No such location.")
-    return str(row["name"])
+    return str(name)
 
 
 async def _refuse_locked(location_id: int, business_date: date) -> None:
-    if await is_day_locked(location_id, business_date):
-        name = await _location_name(location_id)
-        raise DayLocked(
-            f"The day {business_date.isoformat()} at {name} is signed off; "
-            "post a correction dated today that names that day."
-        )
+    name = await _location_name(location_id)
+    raise DayLocked(
+        f"The day {business_date.isoformat()} at {name} is signed off; "
+        "post a correction dated today that names that day."
+    )
 
 
-async def _check_shift_location(shift_id: int, location_id: int) -> None:
-    row = await Shift.select(Shift.location).where(Shift.id == shift_id).first()
-    if row is None:
+def _check_shift_location(shift_id: int, shift_location: int | None, location_id: int) -> None:
+    if shift_location is None:
         raise LedgerError(f"No shift {shift_id} to post to.")
-    if int(row["location"]) != location_id:
+    if int(shift_location) != location_id:
         raise LedgerError(f"Shift {shift_id} is at another location than the posting.")
 
 
@@ -129,48 +174,38 @@ async def post(
     reverses: int | None = None,
     corrects_date: date | None = None,
 ) -> int:
-    """Post one balanced transaction; returns its id. Joins the caller's transaction."""
+    """Post one balanced transaction; returns its id. Joins the caller's transaction.
+
+    Three statements: the checks (day lock, shift location) with the new id, the transaction
+    row, and its postings in one multi-row INSERT (account ids are cached per process).
+    """
     check_legs(legs)
     if not kind or len(kind) > KIND_MAX:
         raise LedgerError(f"A transaction kind is 1–{KIND_MAX} characters.")
     if not actor.id:
         raise LedgerError("A ledger transaction is posted by a signed-in user.")
     async with write_transaction():
-        await _refuse_locked(location_id, business_date)
+        before = await sql.fetch_one(_BEFORE_POST_SQL.format(next_id=_next_txn_id_sql()),
+                                     location_id, business_date, shift_id)
+        assert before is not None
+        if before["locked"]:
+            await _refuse_locked(location_id, business_date)
         if shift_id is not None:
-            await _check_shift_location(shift_id, location_id)
+            _check_shift_location(shift_id, before["shift_location"], location_id)
         accounts = await _account_ids({leg.account for leg in legs})
-        txn = JournalTransaction(
-            kind=kind,
-            business_date=business_date,
-            location=location_id,
-            shift=shift_id,
-            occurred_at=datetime.now(UTC),
-            created_by=actor.id,
-            memo=memo[:2000],
-            source_type=source_type[:24],
-            source_id=str(source_id)[:32],
-            reverses=reverses,
-            corrects_date=corrects_date,
+        txn_id = int(before["txn_id"])
+        await sql.execute(
+            _INSERT_TXN_SQL, txn_id, kind, business_date, location_id, shift_id,
+            datetime.now(UTC), actor.id, memo[:2000], source_type[:24], str(source_id)[:32],
+            reverses, corrects_date,
         )
-        await txn.save()
-        txn_id = int(txn.id)
-        await Posting.insert(*[
-            Posting(
-                txn=txn_id,
-                account=accounts[leg.account],
-                amount_cents=leg.amount_cents,
-                business_date=business_date,
-                location=location_id,
-                shift=shift_id,
-                terminal=terminal_id,
-                clerk=clerk_id,
-                product=leg.product_id,
-                fare_category=leg.fare_category,
-                tender_kind=leg.tender_kind,
-            )
-            for leg in legs
-        ])
+        values: list[Any] = []
+        for leg in legs:
+            values += [txn_id, accounts[leg.account], leg.amount_cents, business_date, location_id,
+                       shift_id, terminal_id, clerk_id, leg.product_id, leg.fare_category,
+                       leg.tender_kind]
+        await sql.execute(
+            _INSERT_POSTINGS_SQL.format(rows=", ".join([_POSTING_ROW] * len(legs))), *values)
     return txn_id
 
 

@@ -3,10 +3,11 @@
 `next_receipt_number` increments the terminal's ReceiptCounter row inside the caller's
 transaction, so a rolled-back sale gives its number back and numbers have no gaps:
 
-- the row is created on first use with INSERT ... ON CONFLICT DO NOTHING (both engines);
-- UPDATE ... SET last_number = last_number + 1 ... RETURNING takes the row lock on PostgreSQL,
-  so concurrent sales at one terminal queue behind each other until the first commits;
-  SQLite writes are serialised by the IMMEDIATE transaction (app.db).
+- one statement, INSERT ... ON CONFLICT DO UPDATE SET last_number = last_number + 1
+  RETURNING (both engines), creates the row on first use (number 1) or increments it;
+- the update takes the row lock on PostgreSQL, so concurrent sales at one terminal queue
+  behind each other until the first commits; SQLite writes are serialised by the IMMEDIATE
+  transaction (app.db).
 
 Receipt code: "<LOCATION>-<TERMINAL>-<000123>" (printed), scan code "R-<TERMINAL>-<123>"
 (barcode on the receipt).
@@ -17,41 +18,42 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app import sql
 from app.db import is_sqlite
-from app.sales.tables import Sale
-from app.terminals.tables import ReceiptCounter
 
 RECEIPT_DIGITS = 6
 _SCAN_RE = re.compile(r"^R-(?P<terminal>[A-Z0-9][A-Z0-9-]{0,19})-(?P<number>\d{1,9})$")
 _PRINTED_RE = re.compile(r"^(?P<prefix>[A-Z0-9][A-Z0-9_-]{0,40})-(?P<number>\d{1,9})$")
 
 
+#: The terminal's next receipt number (its counter row created at 1, or incremented and
+#: locked until the transaction ends).
+_NEXT_NUMBER_SQL = """
+INSERT INTO receipt_counter (terminal, last_number) VALUES ({}, 1)
+ON CONFLICT (terminal) DO UPDATE SET last_number = receipt_counter.last_number + 1
+RETURNING last_number
+"""
+
+
 async def next_receipt_number(terminal_id: int) -> int:
     """The terminal's next receipt number; call inside the operation's write transaction."""
-    await ReceiptCounter.raw(
-        "INSERT INTO receipt_counter (terminal, last_number) VALUES ({}, 0) "
-        "ON CONFLICT (terminal) DO NOTHING",
-        terminal_id,
-    )
-    rows = await ReceiptCounter.raw(
-        "UPDATE receipt_counter SET last_number = last_number + 1 WHERE terminal = {} "
-        "RETURNING last_number",
-        terminal_id,
-    )
-    return int(rows[0]["last_number"])
+    return int(await sql.fetch_value(_NEXT_NUMBER_SQL, terminal_id))
 
 
-async def reserve_sale_id() -> int:
-    """The id the next Sale row will get, so its ledger entry can name it before the insert.
+def next_sale_id_sql() -> str:
+    """SQL for the id the next Sale row will get, so its ledger entry can name it first.
 
     PostgreSQL: nextval of the id sequence (never handed out twice). SQLite: max + 1, safe
     because the IMMEDIATE transaction holds the write lock until commit.
     """
     if is_sqlite():
-        rows = await Sale.raw("SELECT COALESCE(MAX(id), 0) + 1 AS next_id FROM sale")
-    else:
-        rows = await Sale.raw("SELECT nextval(pg_get_serial_sequence('sale', 'id')) AS next_id")
-    return int(rows[0]["next_id"])
+        return "(SELECT COALESCE(MAX(id), 0) + 1 FROM sale)"
+    return "nextval(pg_get_serial_sequence('sale', 'id'))"
+
+
+async def reserve_sale_id() -> int:
+    """The id the next Sale row will get (see `next_sale_id_sql`)."""
+    return int(await sql.fetch_value(f"SELECT {next_sale_id_sql()} AS next_id"))
 
 
 def receipt_code(location_code: str, terminal_code: str, number: int) -> str:

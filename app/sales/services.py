@@ -25,11 +25,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from app import sql
 from app.audit.services import record
 from app.auth.principal import Principal
 from app.catalog import services as catalog
+from app.catalog.errors import NoPrice
 from app.catalog.rules import (
     MONTHLY_PASS,
+    PRODUCT_KINDS,
     STORED_VALUE,
     add_months,
     check_card_eligibility,
@@ -61,15 +64,14 @@ from app.sales.cart import (
 from app.sales.errors import AlreadyReversed, CardPaymentProblem, SaleRefused
 from app.sales.numbers import (
     next_receipt_number,
+    next_sale_id_sql,
     parse_receipt_code,
     receipt_code,
-    reserve_sale_id,
     scan_code,
 )
 from app.sales.postings import LineAmount, TenderAmount, checked_legs, sale_legs
 from app.sales.reasons import REFUND_REASONS, VOID_REASONS, check_reason
-from app.sales.tables import CardLoad, PaymentAttempt, PrintJob, Sale, SaleLine, Tender
-from app.terminals.tables import Terminal
+from app.sales.tables import CardLoad, Sale, SaleLine, Tender
 
 SALE = "sale"
 VOID = "void"
@@ -106,11 +108,37 @@ def check_idempotency_key(key: str) -> str:
     return key
 
 
+#: The sale already recorded under an idempotency key, with the codes its receipt shows.
+_RESULT_FOR_KEY_SQL = """
+SELECT s.id, s.kind, s.receipt_number, s.total_cents, s.change_cents,
+       t.code AS terminal_code, l.code AS location_code
+FROM sale s
+JOIN terminal t ON t.id = s.terminal
+JOIN location l ON l.id = s.location
+WHERE s.idempotency_key = {}
+"""
+
+#: A terminal with its location's code and section.
+_TERMINAL_SQL = """
+SELECT t.id, t.code, t.name, t.location, l.code AS location_code, l.section AS section_id
+FROM terminal t JOIN location l ON l.id = t.location
+WHERE t.id = {}
+"""
+
+#: Once the receipt counter is locked, in one round trip: the terminal (as `_TERMINAL_SQL`),
+#: the id the new Sale row takes ({next_id}) and the sale a racing twin with the same key
+#: committed meanwhile (done_id; NULL when none).
+_AFTER_NUMBER_SQL = """
+SELECT t.id, t.code, t.name, t.location, l.code AS location_code, l.section AS section_id,
+       {next_id} AS next_id,
+       (SELECT d.id FROM sale d WHERE d.idempotency_key = {{}}) AS done_id
+FROM terminal t JOIN location l ON l.id = t.location
+WHERE t.id = {{}}
+"""
+
+
 async def _result_for_key(key: str) -> SaleResult | None:
-    row = await Sale.select(
-        Sale.id, Sale.kind, Sale.receipt_number, Sale.total_cents, Sale.change_cents,
-        Sale.terminal.code.as_alias("terminal_code"), Sale.location.code.as_alias("location_code"),
-    ).where(Sale.idempotency_key == key).first()
+    row = await sql.fetch_one(_RESULT_FOR_KEY_SQL, key)
     if row is None:
         return None
     return SaleResult(
@@ -142,21 +170,37 @@ async def _run_once(key: str, operation: Any) -> SaleResult:
         raise
 
 
-async def _take_receipt_number(terminal_id: int, key: str) -> int:
-    """Lock the terminal's counter, then re-check the key: a racing twin has committed by now."""
+@dataclass(frozen=True)
+class _Numbered:
+    """What a new sale row needs once its receipt number is taken."""
+
+    number: int
+    sale_id: int
+    terminal: dict[str, Any]
+
+
+async def _take_receipt_number(terminal_id: int, key: str) -> _Numbered:
+    """Lock the terminal's counter, then re-check the key: a racing twin has committed by now.
+
+    Two statements: the counter, then (a new statement, so it sees what committed while it
+    waited for the lock) the terminal, the new sale id and the key check together.
+    """
     number = await next_receipt_number(terminal_id)
-    done = await _result_for_key(key)
-    if done is not None:
+    row = await sql.fetch_one(_AFTER_NUMBER_SQL.format(next_id=next_sale_id_sql()), key,
+                              terminal_id)
+    if row is None:
+        raise NotFound("No such terminal.")
+    if row["done_id"] is not None:
+        done = await _result_for_key(key)
+        assert done is not None
         raise _AlreadyDone(done)
-    return number
+    sale_id = int(row.pop("next_id"))
+    row.pop("done_id")
+    return _Numbered(number, sale_id, row)
 
 
 async def _terminal_info(terminal_id: int) -> dict[str, Any]:
-    row = await Terminal.select(
-        Terminal.id, Terminal.code, Terminal.name, Terminal.location,
-        Terminal.location.code.as_alias("location_code"),
-        Terminal.location.section.as_alias("section_id"),
-    ).where(Terminal.id == terminal_id).first()
+    row = await sql.fetch_one(_TERMINAL_SQL, terminal_id)
     if row is None:
         raise NotFound("No such terminal.")
     return row
@@ -195,6 +239,32 @@ def _pass_month(line: CartLine, today: date, name: str) -> date:
                            field_errors={"valid_from": "Choose the pass month."})
 
 
+#: The products (ids expanded into {ids}) with their fare category, as catalog.get_product
+#: gives them, and the price in force at a moment (price_cents; NULL: no price yet).
+_CATALOG_SQL = """
+SELECT p.id, p.code, p.name, p.kind, p.fare_category, p.barcode, p.requires_card, p.min_cents,
+       p.max_cents, p.balance_cap_cents, p.description, p.active, p.sort, p.created_at,
+       fc.code AS fare_category_code, fc.name AS fare_category_name, fc.reduced AS reduced,
+       fc.active AS fare_category_active,
+       (SELECT pr.amount_cents FROM price pr
+        WHERE pr.product = p.id AND pr.effective_from <= {{}}
+        ORDER BY pr.effective_from DESC, pr.id DESC LIMIT 1) AS price_cents
+FROM product p LEFT JOIN fare_category fc ON fc.id = p.fare_category
+WHERE p.id IN ({ids})
+"""
+
+
+async def _catalog_rows(product_ids: set[int], at: datetime) -> dict[int, dict[str, Any]]:
+    """Every product of a cart and its price at `at`, in one query (id -> product)."""
+    ids = sorted(product_ids)
+    rows = await sql.fetch(_CATALOG_SQL.format(ids=", ".join(["{}"] * len(ids))),
+                           catalog.utc(at), *ids)
+    for row in rows:
+        row["reduced"] = bool(row["reduced"])
+        row["kind_label"] = PRODUCT_KINDS.get(row["kind"], row["kind"])
+    return {int(row["id"]): row for row in rows}
+
+
 async def price_lines(
     lines: Sequence[CartLine],
     *,
@@ -207,9 +277,12 @@ async def price_lines(
     validate_lines(lines)
     today = agency_date(at)
     balance = card_balance_cents
+    catalog_rows = await _catalog_rows({line.product_id for line in lines}, at)
     priced: list[PricedLine] = []
     for line in lines:
-        product = await catalog.get_product(line.product_id)
+        product = catalog_rows.get(line.product_id)
+        if product is None:
+            raise NotFound("No such product.")
         name = product["name"]
         if not product["active"]:
             raise SaleRefused(f"{name} is no longer sold.")
@@ -233,7 +306,9 @@ async def price_lines(
         else:
             if line.value_cents is not None:
                 raise ValidationFailed(f"{name} has a fixed price; only stored value takes an amount.")
-            unit = await catalog.current_price(int(product["id"]), at)
+            if product["price_cents"] is None:
+                raise NoPrice("This product has no price yet; ask an administrator to set one.")
+            unit = int(product["price_cents"])
         entry = PricedLine(line=line, product=product, unit_cents=unit, description=name,
                            card_serial=serial)
         if product["kind"] == MONTHLY_PASS:
@@ -317,13 +392,20 @@ async def _check_card_tenders(
     return found
 
 
+#: Links an unused, usable card payment to a sale; returns its id (no row: taken meanwhile).
+_CLAIM_ATTEMPT_SQL = """
+UPDATE payment_attempt SET sale = {{}}
+WHERE reference = {{}} AND sale IS NULL AND status IN ({statuses})
+RETURNING id
+"""
+
+
 async def _claim_attempts(references: Sequence[str], sale_id: int) -> None:
     """Link each card payment to the sale; refuses one that another sale took meanwhile."""
+    usable = list(cards.USABLE_STATUSES)
+    claim_sql = _CLAIM_ATTEMPT_SQL.format(statuses=", ".join(["{}"] * len(usable)))
     for reference in references:
-        claimed = await PaymentAttempt.update({PaymentAttempt.sale: sale_id}).where(
-            (PaymentAttempt.reference == reference) & PaymentAttempt.sale.is_null()
-            & PaymentAttempt.status.is_in(list(cards.USABLE_STATUSES))
-        ).returning(PaymentAttempt.id)
+        claimed = await sql.fetch(claim_sql, sale_id, reference, *usable)
         if not claimed:
             raise CardPaymentProblem("That card payment was used for another sale meanwhile.")
 
@@ -340,17 +422,16 @@ def _tender_amounts(applied: Sequence[AppliedTender],
     ]
 
 
-def _tender_row(sale_id: int, tender: AppliedTender, attempts: Mapping[str, dict[str, Any]],
-                sign: int) -> Tender:
+def _tender_values(tender: AppliedTender, attempts: Mapping[str, dict[str, Any]],
+                   sign: int) -> list[Any]:
+    """A tender row's values after its sale id, in `_TENDER_ROW` order."""
     attempt = attempts.get(tender.payment_reference or "") or {}
-    return Tender(
-        sale=sale_id, kind=tender.kind, amount_cents=sign * tender.amount_cents,
-        tendered_cents=tender.tendered_cents if sign > 0 else 0,
-        change_cents=tender.change_cents if sign > 0 else 0,
-        card_brand=attempt.get("card_brand"), card_last4=attempt.get("card_last4"),
-        auth_code=attempt.get("auth_code"), terminal_txn_id=attempt.get("terminal_txn_id"),
-        check_number=tender.check_number, account_ref=tender.account_ref,
-    )
+    return [
+        tender.kind, sign * tender.amount_cents,
+        tender.tendered_cents if sign > 0 else 0, tender.change_cents if sign > 0 else 0,
+        attempt.get("card_brand"), attempt.get("card_last4"), attempt.get("auth_code"),
+        attempt.get("terminal_txn_id"), tender.check_number, tender.account_ref,
+    ]
 
 
 # ---------------------------------------------------------------- complete a sale
@@ -380,18 +461,17 @@ async def complete_sale(
 
     async def operation() -> SaleResult:
         shift = await require_open_shift(actor, terminal_id)
-        terminal = await _terminal_info(terminal_id)
+        numbered = await _take_receipt_number(terminal_id, key)
+        terminal, number, sale_id = numbered.terminal, numbered.number, numbered.sale_id
         if override is not None:
             check_decider(OverrideAction.SALE_EXCEPTION, actor=override, doer_id=actor.id,
                           section_id=int(terminal["section_id"]))
-        number = await _take_receipt_number(terminal_id, key)
         priced = await price_lines(lines, at=moment, card_serial=card_serial,
                                    card_fare_category=card_fare_category,
                                    card_balance_cents=card_balance_cents)
         total = sum(p.amount_cents for p in priced)
         settlement = settle_tenders(total, tenders)
         attempts = await _check_card_tenders(settlement.tenders, terminal_id=terminal_id, kind=SALE)
-        sale_id = await reserve_sale_id()
         code = receipt_code(terminal["location_code"], terminal["code"], number)
         legs = checked_legs(sale_legs(_line_amounts(priced),
                                       _tender_amounts(settlement.tenders, attempts)))
@@ -403,24 +483,20 @@ async def complete_sale(
                 terminal_id=terminal_id, clerk_id=actor.id, source_type="sale",
                 source_id=str(sale_id), memo=f"Sale {code}",
             )
-        await Sale.insert(Sale(
-            id=sale_id, kind=SALE, terminal=terminal_id, shift=shift["id"],
-            location=shift["location"], clerk=actor.id, business_date=shift["business_date"],
-            receipt_number=number, idempotency_key=key, total_cents=total,
-            change_cents=settlement.change_cents, card_serial=(card_serial or "").strip() or None,
-            override_by=override.id if override else None, journal_txn_id=txn_id,
-            created_at=moment,
-        ))
-        await SaleLine.insert(*[
-            SaleLine(sale=sale_id, line_no=index, product=p.product["id"],
-                     description=p.description[:160], quantity=p.line.quantity,
-                     unit_cents=p.unit_cents, amount_cents=p.amount_cents,
-                     fare_category=p.product.get("fare_category_code"),
-                     card_serial=p.card_serial, valid_from=p.valid_from, valid_to=p.valid_to)
+        await _insert_sale(
+            sale_id, kind=SALE, terminal_id=terminal_id, shift=shift, clerk_id=actor.id,
+            number=number, key=key, total_cents=total, change_cents=settlement.change_cents,
+            card_serial=(card_serial or "").strip() or None, original_id=None, reason_code="",
+            override_id=override.id if override else None, txn_id=txn_id, created_at=moment,
+        )
+        await _insert_lines(sale_id, [
+            [index, p.product["id"], p.description[:160], p.line.quantity, p.unit_cents,
+             p.amount_cents, p.product.get("fare_category_code"), p.card_serial, p.valid_from,
+             p.valid_to, None]
             for index, p in enumerate(priced, start=1)
         ])
-        if settlement.tenders:
-            await Tender.insert(*[_tender_row(sale_id, t, attempts, 1) for t in settlement.tenders])
+        await _insert_tenders(sale_id, [_tender_values(t, attempts, 1)
+                                        for t in settlement.tenders])
         await _claim_attempts(list(attempts), sale_id)
         await _queue_card_loads(sale_id, priced)
         await _queue_receipt(terminal_id, sale_id, actor)
@@ -436,18 +512,94 @@ async def complete_sale(
     return await _run_once(key, operation)
 
 
+# ---------------------------------------------------------------- writing a sale
+# Plain INSERTs, several rows in one statement; every column is given (no ORM defaults).
+
+#: One Sale row (its id reserved before: see `_take_receipt_number`).
+_INSERT_SALE_SQL = """
+INSERT INTO sale (id, kind, terminal, shift, location, clerk, business_date, receipt_number,
+                  idempotency_key, total_cents, change_cents, card_serial, original, reason_code,
+                  override_by, journal_txn_id, created_at)
+VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+"""
+
+#: A sale's lines: one `_LINE_ROW` per line after VALUES.
+_INSERT_LINES_SQL = """
+INSERT INTO sale_line (sale, line_no, product, description, quantity, unit_cents, amount_cents,
+                       fare_category, card_serial, valid_from, valid_to, original_line)
+VALUES {rows}
+"""
+_LINE_ROW = "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
+
+#: A sale's tenders: one `_TENDER_ROW` per tender after VALUES.
+_INSERT_TENDERS_SQL = """
+INSERT INTO tender (sale, kind, amount_cents, tendered_cents, change_cents, card_brand,
+                    card_last4, auth_code, terminal_txn_id, check_number, account_ref)
+VALUES {rows}
+"""
+_TENDER_ROW = "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
+
+#: Pending fare-card loads: one `_LOAD_ROW` per load after VALUES; each finds its sale line
+#: by (sale, line_no), so the lines' ids need not be read back.
+_INSERT_LOADS_SQL = """
+INSERT INTO card_load (sale_line, card_serial, product_code, value_cents, valid_from, valid_to,
+                       status, attempts, last_error, written_at)
+VALUES {rows}
+"""
+_LOAD_ROW = ("((SELECT id FROM sale_line WHERE sale = {} AND line_no = {}), "
+             "{}, {}, {}, {}, {}, 'pending', 0, '', NULL)")
+
+#: The receipt's job in the terminal's print queue.
+_INSERT_PRINT_JOB_SQL = """
+INSERT INTO print_job (terminal, sale, duplicate, status, attempts, last_error, created_at,
+                       printed_at, requested_by, note)
+VALUES ({}, {}, {}, 'queued', 0, '', {}, NULL, {}, '')
+"""
+
+
+def _rows(row_sql: str, count: int) -> str:
+    """`count` copies of a VALUES row, comma-separated."""
+    return ", ".join([row_sql] * count)
+
+
+async def _insert_sale(
+    sale_id: int, *, kind: str, terminal_id: int, shift: Mapping[str, Any], clerk_id: int | None,
+    number: int, key: str, total_cents: int, change_cents: int, card_serial: str | None,
+    original_id: int | None, reason_code: str, override_id: int | None, txn_id: int | None,
+    created_at: datetime,
+) -> None:
+    await sql.execute(
+        _INSERT_SALE_SQL, sale_id, kind, terminal_id, shift["id"], shift["location"], clerk_id,
+        shift["business_date"], number, key, total_cents, change_cents, card_serial, original_id,
+        reason_code, override_id, txn_id, created_at,
+    )
+
+
+async def _insert_lines(sale_id: int, rows: Sequence[Sequence[Any]]) -> None:
+    """rows: line_no, product, description, quantity, unit_cents, amount_cents, fare_category,
+    card_serial, valid_from, valid_to, original_line."""
+    values = [value for row in rows for value in (sale_id, *row)]
+    await sql.execute(_INSERT_LINES_SQL.format(rows=_rows(_LINE_ROW, len(rows))), *values)
+
+
+async def _insert_tenders(sale_id: int, rows: Sequence[Sequence[Any]]) -> None:
+    """rows: `_tender_values` of each tender (none: nothing to write)."""
+    if not rows:
+        return
+    values = [value for row in rows for value in (sale_id, *row)]
+    await sql.execute(_INSERT_TENDERS_SQL.format(rows=_rows(_TENDER_ROW, len(rows))), *values)
+
+
 async def _queue_card_loads(sale_id: int, priced: Sequence[PricedLine]) -> None:
-    line_ids = await _line_ids(sale_id)
-    loads = [  # one load per unit: two day passes are two products on the card
-        CardLoad(sale_line=line_ids[index], card_serial=p.card_serial or "",
-                 product_code=p.product["code"],
-                 value_cents=p.unit_cents if p.product["kind"] == STORED_VALUE else 0,
-                 valid_from=p.valid_from, valid_to=p.valid_to, status="pending")
+    rows = [  # one load per unit: two day passes are two products on the card
+        [sale_id, index, p.card_serial or "", p.product["code"],
+         p.unit_cents if p.product["kind"] == STORED_VALUE else 0, p.valid_from, p.valid_to]
         for index, p in enumerate(priced, start=1) if p.loads_card
         for _unit in range(p.line.quantity)
     ]
-    if loads:
-        await CardLoad.insert(*loads)
+    if rows:
+        await sql.execute(_INSERT_LOADS_SQL.format(rows=_rows(_LOAD_ROW, len(rows))),
+                          *[value for row in rows for value in row])
 
 
 async def _line_ids(sale_id: int) -> dict[int, int]:
@@ -456,25 +608,56 @@ async def _line_ids(sale_id: int) -> dict[int, int]:
 
 
 async def _queue_receipt(terminal_id: int, sale_id: int, actor: Principal) -> None:
-    await PrintJob.insert(PrintJob(terminal=terminal_id, sale=sale_id, duplicate=False,
-                                   status="queued", created_at=_now(), requested_by=actor.id))
+    await sql.execute(_INSERT_PRINT_JOB_SQL, terminal_id, sale_id, False, _now(), actor.id)
 
 
 # ---------------------------------------------------------------- reading sales
 
 
-def _sale_columns() -> list[Any]:
-    return [
-        *Sale.all_columns(),
-        Sale.terminal.code.as_alias("terminal_code"),
-        Sale.terminal.name.as_alias("terminal_name"),
-        Sale.location.code.as_alias("location_code"),
-        Sale.location.name.as_alias("location_name"),
-        Sale.location.section.as_alias("section_id"),
-        Sale.clerk.full_name.as_alias("clerk_name"),
-        Sale.clerk.username.as_alias("clerk_username"),
-        Sale.override_by.full_name.as_alias("override_name"),
-    ]
+#: Sale rows with the names screens and receipts show (terminal, location, clerk, override);
+#: add a WHERE.
+_SALE_SELECT = """
+SELECT s.id, s.kind, s.terminal, s.shift, s.location, s.clerk, s.business_date,
+       s.receipt_number, s.idempotency_key, s.total_cents, s.change_cents, s.card_serial,
+       s.original, s.reason_code, s.override_by, s.journal_txn_id, s.created_at,
+       t.code AS terminal_code, t.name AS terminal_name, l.code AS location_code,
+       l.name AS location_name, l.section AS section_id, c.full_name AS clerk_name,
+       c.username AS clerk_username, o.full_name AS override_name
+FROM sale s
+JOIN terminal t ON t.id = s.terminal
+JOIN location l ON l.id = s.location
+JOIN app_user c ON c.id = s.clerk
+LEFT JOIN app_user o ON o.id = s.override_by
+"""
+
+#: A sale and its voids and refunds (they name it in `original`), oldest first.
+_SALE_AND_RETURNS_SQL = _SALE_SELECT + "WHERE s.id = {} OR s.original = {} ORDER BY s.id"
+
+#: Sales with a receipt number (any terminal).
+_SALES_BY_NUMBER_SQL = _SALE_SELECT + "WHERE s.receipt_number = {} ORDER BY s.id"
+
+#: A terminal's latest sales, newest first.
+_RECENT_SALES_SQL = _SALE_SELECT + "WHERE s.terminal = {} ORDER BY s.id DESC LIMIT {}"
+
+#: A sale's lines with their product's code and kind, in line order.
+_SALE_LINES_SQL = """
+SELECT sl.id, sl.sale, sl.line_no, sl.product, sl.description, sl.quantity, sl.unit_cents,
+       sl.amount_cents, sl.fare_category, sl.card_serial, sl.valid_from, sl.valid_to,
+       sl.original_line, p.code AS product_code, p.kind AS product_kind
+FROM sale_line sl JOIN product p ON p.id = sl.product
+WHERE sl.sale = {}
+ORDER BY sl.line_no
+"""
+
+#: A sale's tenders, in the order they were written.
+_SALE_TENDERS_SQL = """
+SELECT id, sale, kind, amount_cents, tendered_cents, change_cents, card_brand, card_last4,
+       auth_code, terminal_txn_id, check_number, account_ref
+FROM tender WHERE sale = {} ORDER BY id
+"""
+
+#: Ids of the sales with a receipt number at a terminal, a location, or both (expanded).
+_SALE_IDS_BY_NUMBER_SQL = "SELECT id FROM sale WHERE receipt_number = {{}}{where}"
 
 
 def _shape_sale(row: dict[str, Any]) -> dict[str, Any]:
@@ -486,20 +669,18 @@ def _shape_sale(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def get_sale(sale_id: int) -> dict[str, Any]:
-    """The sale with `lines`, `tenders` and `returns` (its voids and refunds)."""
-    row = await Sale.select(*_sale_columns()).where(Sale.id == sale_id).first()
-    if row is None:
+    """The sale with `lines`, `tenders` and `returns` (its voids and refunds).
+
+    Three statements: the sale with its returns, the lines, the tenders.
+    """
+    rows = await sql.fetch(_SALE_AND_RETURNS_SQL, sale_id, sale_id)
+    sale = next((row for row in rows if int(row["id"]) == sale_id), None)
+    if sale is None:
         raise NotFound("No such sale.")
-    sale = _shape_sale(row)
-    sale["lines"] = await SaleLine.select(
-        *SaleLine.all_columns(), SaleLine.product.code.as_alias("product_code"),
-        SaleLine.product.kind.as_alias("product_kind"),
-    ).where(SaleLine.sale == sale_id).order_by(SaleLine.line_no)
-    sale["tenders"] = await Tender.select().where(Tender.sale == sale_id).order_by(Tender.id)
-    sale["returns"] = [
-        _shape_sale(r) for r in await Sale.select(*_sale_columns()).where(
-            Sale.original == sale_id).order_by(Sale.id)
-    ]
+    _shape_sale(sale)
+    sale["lines"] = await sql.fetch(_SALE_LINES_SQL, sale_id)
+    sale["tenders"] = await sql.fetch(_SALE_TENDERS_SQL, sale_id)
+    sale["returns"] = [_shape_sale(row) for row in rows if row is not sale]
     return sale
 
 
@@ -552,12 +733,14 @@ async def find_sale_by_receipt(
     """The sale with that receipt number at a terminal, or at a location (one match only)."""
     if terminal_id is None and location_id is None:
         raise ValueError("give terminal_id or location_id")
-    query = Sale.select(Sale.id).where(Sale.receipt_number == receipt_number)
+    where, args = "", [receipt_number]
     if terminal_id is not None:
-        query = query.where(Sale.terminal == terminal_id)
+        where += " AND terminal = {}"
+        args.append(terminal_id)
     if location_id is not None:
-        query = query.where(Sale.location == location_id)
-    rows = await query
+        where += " AND location = {}"
+        args.append(location_id)
+    rows = await sql.fetch(_SALE_IDS_BY_NUMBER_SQL.format(where=where), *args)
     if not rows:
         return None
     if len(rows) > 1:
@@ -581,7 +764,7 @@ async def find_sale_by_code(
             return None
         return await find_sale_by_receipt(parsed.number, terminal_id=terminal_id,
                                           location_id=location_id)
-    rows = await Sale.select(*_sale_columns()).where(Sale.receipt_number == parsed.number)
+    rows = await sql.fetch(_SALES_BY_NUMBER_SQL, parsed.number)
     for row in rows:
         if parsed.terminal_code is not None and (
             row["terminal_code"].upper() == parsed.terminal_code
@@ -595,8 +778,7 @@ async def find_sale_by_code(
 
 
 async def recent_sales(terminal_id: int, *, limit: int = 20) -> list[dict[str, Any]]:
-    rows = await Sale.select(*_sale_columns()).where(Sale.terminal == terminal_id).order_by(
-        Sale.id, ascending=False).limit(limit)
+    rows = await sql.fetch(_RECENT_SALES_SQL, terminal_id, limit)
     return [_shape_sale(r) for r in rows]
 
 
@@ -769,12 +951,11 @@ async def _record_return(
     override: Principal | None,
     card_balance_cents: int | None,
 ) -> SaleResult:
-    terminal = await _terminal_info(terminal_id)
-    number = await _take_receipt_number(terminal_id, key)
+    numbered = await _take_receipt_number(terminal_id, key)
+    terminal, number, sale_id = numbered.terminal, numbered.number, numbered.sale_id
     attempts = await _check_card_tenders(settlement.tenders, terminal_id=terminal_id, kind=REFUND)
     loads = await _loads_to_take_back(lines, card_balance_cents)
     amount = sum(r.amount_cents for r in lines)
-    sale_id = await reserve_sale_id()
     code = receipt_code(terminal["location_code"], terminal["code"], number)
     line_amounts = [
         LineAmount(int(r.original["product"]), r.original["product_kind"],
@@ -791,24 +972,20 @@ async def _record_return(
             terminal_id=terminal_id, clerk_id=actor.id, source_type="sale",
             source_id=str(sale_id), memo=f"{KIND_LABELS[kind]} {code} of {original['receipt_code']}",
         )
-    await Sale.insert(Sale(
-        id=sale_id, kind=kind, terminal=terminal_id, shift=shift["id"], location=shift["location"],
-        clerk=actor.id, business_date=shift["business_date"], receipt_number=number,
-        idempotency_key=key, total_cents=-amount, change_cents=0,
-        card_serial=original["card_serial"], original=original["id"], reason_code=reason,
-        override_by=override.id if override else None, journal_txn_id=txn_id, created_at=_now(),
-    ))
-    await SaleLine.insert(*[
-        SaleLine(sale=sale_id, line_no=index, product=r.original["product"],
-                 description=r.original["description"], quantity=-r.quantity,
-                 unit_cents=r.original["unit_cents"], amount_cents=-r.amount_cents,
-                 fare_category=r.original["fare_category"], card_serial=r.original["card_serial"],
-                 valid_from=r.original["valid_from"], valid_to=r.original["valid_to"],
-                 original_line=r.original["id"])
+    await _insert_sale(
+        sale_id, kind=kind, terminal_id=terminal_id, shift=shift, clerk_id=actor.id,
+        number=number, key=key, total_cents=-amount, change_cents=0,
+        card_serial=original["card_serial"], original_id=original["id"], reason_code=reason,
+        override_id=override.id if override else None, txn_id=txn_id, created_at=_now(),
+    )
+    await _insert_lines(sale_id, [
+        [index, r.original["product"], r.original["description"], -r.quantity,
+         r.original["unit_cents"], -r.amount_cents, r.original["fare_category"],
+         r.original["card_serial"], r.original["valid_from"], r.original["valid_to"],
+         r.original["id"]]
         for index, r in enumerate(lines, start=1)
     ])
-    if settlement.tenders:
-        await Tender.insert(*[_tender_row(sale_id, t, attempts, -1) for t in settlement.tenders])
+    await _insert_tenders(sale_id, [_tender_values(t, attempts, -1) for t in settlement.tenders])
     await _claim_attempts(list(attempts), sale_id)
     await _take_back_loads(sale_id, loads)
     await _queue_receipt(terminal_id, sale_id, actor)
