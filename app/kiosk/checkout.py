@@ -21,7 +21,7 @@ from app.kiosk import devices
 from app.kiosk.context import AtKiosk
 from app.sales import printing
 from app.sales import services as sales
-from app.sales.cart import CASH, CHECK, TenderInput
+from app.sales.cart import CASH, CHECK, CartLine, TenderInput
 
 log = logging.getLogger("faredesk.kiosk.checkout")
 
@@ -42,16 +42,25 @@ async def complete(at: AtKiosk, state: carts.CartState, *, idempotency_key: str,
                    override: Principal | None = None) -> tuple[sales.SaleResult, AfterCommit]:
     """Record the sale (tenders collected so far + the final one), then run the devices."""
     tenders = state.collected_tenders() + ([final_tender] if final_tender else [])
+    lines, card = state.cart_lines(), state.card_facts()
     result = await sales.complete_sale(
         at.clerk, terminal_id=at.terminal_id, idempotency_key=idempotency_key,
-        lines=state.cart_lines(), tenders=tenders, override=override, **state.card_facts())
+        lines=lines, tenders=tenders, override=override, **card)
     await carts.reset_after_sale(state)
     after = AfterCommit()
     if result.created:
         after = await after_sale(at.terminal, result.sale_id, actor=at.clerk,
                                  cash=any(t.kind == CASH for t in tenders),
-                                 change_cents=result.change_cents, total_cents=result.total_cents)
+                                 change_cents=result.change_cents, total_cents=result.total_cents,
+                                 card_loads=_names_a_card(lines, card["card_serial"]))
     return result, after
+
+
+def _names_a_card(lines: list[CartLine], card_serial: str | None) -> bool:
+    """Whether the sale can have fare-card loads: complete_sale queues one only for a line
+    with a card serial (its own or the sale's), so without any there is nothing to write."""
+    return any((serial or "").strip() for serial in
+               [card_serial, *(line.card_serial for line in lines)])
 
 
 async def pay_cash(at: AtKiosk, state: carts.CartState, *, tendered_cents: int,
@@ -86,11 +95,15 @@ async def take_check(at: AtKiosk, state: carts.CartState, *, amount_cents: int,
 
 
 async def after_sale(terminal: dict[str, Any], sale_id: int, *, actor: Principal, cash: bool,
-                     change_cents: int = 0, total_cents: int = 0) -> AfterCommit:
+                     change_cents: int = 0, total_cents: int = 0,
+                     card_loads: bool = True) -> AfterCommit:
+    """Drawer, fare card, receipt, display. card_loads=False: the sale has no fare-card loads
+    (the caller knows), so they are not looked up."""
     after = AfterCommit()
     if cash:
         after.drawer = await devices.kick_drawer(terminal)
-    await write_loads(terminal, sale_id, actor, after)
+    if card_loads:
+        await write_loads(terminal, sale_id, actor, after)
     await print_queue(terminal, after)
     line2 = f"Change {money(change_cents)}" if change_cents else f"Total {money(total_cents)}"
     await devices.show(terminal, "Thank you!", line2)
@@ -138,7 +151,7 @@ async def print_queue(terminal: dict[str, Any], after: AfterCommit | None = None
     after = after or AfterCommit()
     for job in await printing.next_print_jobs(int(terminal["id"])):
         try:
-            receipt = to_receipt(await printing.receipt_for_job(int(job["id"])))
+            receipt = to_receipt(await printing.receipt_for(job))
             await devices.device_set(terminal).printer.print_receipt(receipt)
         except Exception as exc:
             if getattr(exc, "is_warning", False):  # printed, but the paper is running low

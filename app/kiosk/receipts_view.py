@@ -10,17 +10,17 @@ from app.kiosk import checkout
 from app.kiosk.context import AtKiosk
 from app.sales import printing
 from app.sales import services as sales
-from app.sales.tables import CardLoad, PrintJob
 
 
 async def sale_view(at: AtKiosk, sale_id: int) -> dict[str, Any]:
     sale = await sales.get_sale(sale_id)
     if int(sale["terminal"]) != at.terminal_id:
         raise NotFound("That sale was made at another counter.")
-    loads = await CardLoad.select(
-        *CardLoad.all_columns(), CardLoad.sale_line.description.as_alias("description"),
-    ).where(CardLoad.sale_line.sale == sale_id).order_by(CardLoad.id)
-    jobs = await PrintJob.select().where(PrintJob.sale == sale_id).order_by(PrintJob.id)
+    # A fare-card load belongs to a line that names the card (sales and refunds write one only
+    # for such a line): a sale without a card on any line has none to look up.
+    names_a_card = any(line["card_serial"] for line in sale["lines"])
+    loads = await printing.card_loads_for_sale(sale_id) if names_a_card else []
+    jobs = await printing.print_jobs_for_sale(sale_id)
     return {
         "sale": sale, "loads": loads, "jobs": jobs,
         "loads_pending": [x for x in loads if x["status"] in ("pending", "failed")],

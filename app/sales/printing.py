@@ -13,18 +13,20 @@ card (a negative value takes stored value off on a refund); the kiosk writes and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from app import sql
 from app.audit.services import record
 from app.auth.principal import Principal
 from app.db import write_transaction
 from app.errors import Conflict, NotFound
-from app.org.tables import Location
+from app.sales.numbers import receipt_code, scan_code
 from app.sales.reasons import reason_label as reason_text
-from app.sales.services import get_sale
-from app.sales.tables import CardLoad, PrintJob
+from app.sales.services import KIND_LABELS
+from app.sales.tables import PrintJob
 from app.settings import get_settings
 
 QUEUED = "queued"
@@ -87,53 +89,123 @@ def _line_detail(line: dict[str, Any]) -> str | None:
     return ", ".join(parts) or None
 
 
+#: A sale's receipt facts, one row per line (in line order): the sale with its terminal,
+#: location (name, address), clerk, approver and, for a void or refund, the original's codes.
+_RECEIPT_SQL = """
+SELECT s.id, s.kind, s.receipt_number, s.total_cents, s.change_cents, s.created_at,
+       s.reason_code, t.code AS terminal_code, t.name AS terminal_name,
+       l.code AS location_code, l.name AS location_name, l.address AS location_address,
+       c.full_name AS clerk_name, ov.full_name AS override_name,
+       o.receipt_number AS original_number, ot.code AS original_terminal_code,
+       ol.code AS original_location_code,
+       sl.line_no, sl.description, sl.quantity, sl.unit_cents, sl.amount_cents, sl.card_serial,
+       sl.valid_from, sl.valid_to
+FROM sale s
+JOIN terminal t ON t.id = s.terminal
+JOIN location l ON l.id = s.location
+JOIN app_user c ON c.id = s.clerk
+LEFT JOIN app_user ov ON ov.id = s.override_by
+LEFT JOIN sale o ON o.id = s.original
+LEFT JOIN terminal ot ON ot.id = o.terminal
+LEFT JOIN location ol ON ol.id = o.location
+LEFT JOIN sale_line sl ON sl.sale = s.id
+WHERE s.id = {}
+ORDER BY sl.line_no
+"""
+
+#: What a sale's tenders show on the receipt, in the order they were written.
+_RECEIPT_TENDERS_SQL = """
+SELECT kind, amount_cents, change_cents, card_brand, card_last4
+FROM tender WHERE sale = {} ORDER BY id
+"""
+
+
+def _receipt_tender(t: dict[str, Any]) -> ReceiptTenderData:
+    """Cash shows what was handed over (applied + change); other tenders their amount."""
+    amount = int(t["amount_cents"])
+    if t["kind"] == "cash":
+        amount += int(t["change_cents"] or 0)
+    return ReceiptTenderData(t["kind"], amount, t["card_brand"], t["card_last4"])
+
+
+def _footer(sale: dict[str, Any]) -> list[str]:
+    if sale["kind"] == "sale":
+        return ["Thank you for riding.", "Keep this receipt for refunds."]
+    original = receipt_code(sale["original_location_code"], sale["original_terminal_code"],
+                            sale["original_number"])
+    footer = [f"{KIND_LABELS.get(sale['kind'], sale['kind'])} of receipt {original}",
+              f"Reason: {reason_text(sale['reason_code'])}"]
+    if sale["override_name"]:
+        footer.append(f"Approved by {sale['override_name']}")
+    return footer
+
+
 async def receipt_data(sale_id: int, duplicate: bool = False) -> ReceiptData:
-    """Everything the receipt shows; card tenders carry brand and last 4 digits only."""
-    sale = await get_sale(sale_id)
-    location = await Location.select(Location.name, Location.address).where(
-        Location.id == sale["location"]
-    ).first()
-    assert location is not None
-    address = [part.strip() for part in (location["address"] or "").splitlines() if part.strip()]
-    footer = ["Thank you for riding.", "Keep this receipt for refunds."]
-    if sale["kind"] != "sale":
-        original = await get_sale(int(sale["original"]))
-        footer = [f"{sale['kind_label']} of receipt {original['receipt_code']}",
-                  f"Reason: {reason_text(sale['reason_code'])}"]
-        if sale["override_name"]:
-            footer.append(f"Approved by {sale['override_name']}")
+    """Everything the receipt shows; card tenders carry brand and last 4 digits only.
+
+    Two statements: the sale with its lines (one row per line), then its tenders.
+    """
+    rows = await sql.fetch(_RECEIPT_SQL, sale_id)
+    if not rows:
+        raise NotFound("No such sale.")
+    sale = rows[0]
+    lines = [row for row in rows if row["line_no"] is not None]
+    tenders = await sql.fetch(_RECEIPT_TENDERS_SQL, sale_id)
+    address = [part.strip() for part in (sale["location_address"] or "").splitlines()
+               if part.strip()]
     return ReceiptData(
         agency_name=get_settings().agency_name,
         agency_lines=address,
-        location_name=location["name"],
+        location_name=sale["location_name"],
         terminal_name=sale["terminal_name"],
         clerk_name=sale["clerk_name"],
-        receipt_number=sale["receipt_code"],
+        receipt_number=receipt_code(sale["location_code"], sale["terminal_code"],
+                                    sale["receipt_number"]),
         issued_at=sale["created_at"],
         lines=[
             ReceiptLineData(line["description"], int(line["quantity"]), int(line["unit_cents"]),
                             int(line["amount_cents"]), _line_detail(line))
-            for line in sale["lines"]
+            for line in lines
         ],
-        subtotal_cents=sum(int(line["amount_cents"]) for line in sale["lines"]),
+        subtotal_cents=sum(int(line["amount_cents"]) for line in lines),
         total_cents=int(sale["total_cents"]),
-        tenders=[
-            ReceiptTenderData(t["kind"], int(t["amount_cents"]) + int(t["change_cents"] or 0),
-                              t["card_brand"], t["card_last4"])
-            if t["kind"] == "cash" else
-            ReceiptTenderData(t["kind"], int(t["amount_cents"]), t["card_brand"], t["card_last4"])
-            for t in sale["tenders"]
-        ],
+        tenders=[_receipt_tender(t) for t in tenders],
         change_cents=int(sale["change_cents"]),
-        footer_lines=footer,
+        footer_lines=_footer(sale),
         duplicate=duplicate,
         title=TITLES.get(sale["kind"], sale["kind"].upper()),
-        scan_code=sale["scan_code"],
+        scan_code=scan_code(sale["terminal_code"], sale["receipt_number"]),
         sale_id=int(sale["id"]),
     )
 
 
 # ---------------------------------------------------------------- print queue
+
+#: Every column of print jobs; add a WHERE.
+_JOB_SELECT = """
+SELECT id, terminal, sale, duplicate, status, attempts, last_error, created_at, printed_at,
+       requested_by, note
+FROM print_job
+"""
+
+#: A terminal's jobs in either of two statuses (RETRYABLE), oldest first, up to a limit.
+_WAITING_JOBS_SQL = _JOB_SELECT + "WHERE terminal = {} AND status IN ({}, {}) ORDER BY id LIMIT {}"
+
+#: One job.
+_JOB_SQL = _JOB_SELECT + "WHERE id = {}"
+
+#: A sale's jobs, oldest first.
+_SALE_JOBS_SQL = _JOB_SELECT + "WHERE sale = {} ORDER BY id"
+
+#: Whether the sale exists (its id, or no row).
+_SALE_EXISTS_SQL = "SELECT id FROM sale WHERE id = {}"
+
+#: Marks a job printed unless it already is; returns its id (no row: printed before, or no job).
+_MARK_PRINTED_SQL = """
+UPDATE print_job SET status = {}, printed_at = {}, attempts = attempts + 1
+WHERE id = {} AND status <> {}
+RETURNING id
+"""
 
 
 async def queue_print(
@@ -141,7 +213,8 @@ async def queue_print(
 ) -> int:
     """Queue a receipt for the terminal's printer (a reprint: duplicate=True); returns the job id."""
     async with write_transaction():
-        await get_sale(sale_id)
+        if await sql.fetch_one(_SALE_EXISTS_SQL, sale_id) is None:
+            raise NotFound("No such sale.")
         job = PrintJob(terminal=terminal_id, sale=sale_id, duplicate=duplicate, status=QUEUED,
                        created_at=_now(), requested_by=requested_by.id if requested_by else None)
         await job.save()
@@ -157,36 +230,40 @@ async def reprint_receipt(actor: Principal, *, terminal_id: int, sale_id: int) -
 
 async def next_print_jobs(terminal_id: int, *, limit: int = 10) -> list[dict[str, Any]]:
     """Jobs waiting for the terminal's printer (queued, or failed and waiting for a retry)."""
-    rows: list[dict[str, Any]] = await PrintJob.select().where(
-        (PrintJob.terminal == terminal_id) & PrintJob.status.is_in(list(RETRYABLE))
-    ).order_by(PrintJob.id).limit(limit)
-    return rows
+    return await sql.fetch(_WAITING_JOBS_SQL, terminal_id, *RETRYABLE, limit)
+
+
+async def print_jobs_for_sale(sale_id: int) -> list[dict[str, Any]]:
+    """Every print job of a sale (the receipt, its retries' state, reprints), oldest first."""
+    return await sql.fetch(_SALE_JOBS_SQL, sale_id)
 
 
 async def _job(job_id: int) -> dict[str, Any]:
-    row = await PrintJob.select().where(PrintJob.id == job_id).first()
+    row = await sql.fetch_one(_JOB_SQL, job_id)
     if row is None:
         raise NotFound("No such print job.")
     return row
 
 
-async def receipt_for_job(job_id: int) -> ReceiptData:
-    """The receipt a job prints: DUPLICATE for a reprint or for a retry after a failure."""
-    job = await _job(job_id)
+async def receipt_for(job: Mapping[str, Any]) -> ReceiptData:
+    """The receipt a job (a row as `next_print_jobs` gives it) prints: DUPLICATE for a reprint
+    or for a retry after a failure."""
     if job["sale"] is None:
         raise NotFound("This print job has no sale.")
-    return await receipt_data(int(job["sale"]), duplicate=bool(job["duplicate"]) or job["attempts"] > 0)
+    return await receipt_data(int(job["sale"]),
+                              duplicate=bool(job["duplicate"]) or job["attempts"] > 0)
+
+
+async def receipt_for_job(job_id: int) -> ReceiptData:
+    """The receipt a job prints (see `receipt_for`)."""
+    return await receipt_for(await _job(job_id))
 
 
 async def mark_printed(job_id: int) -> None:
-    async with write_transaction():
-        job = await _job(job_id)
-        if job["status"] == PRINTED:
-            return
-        await PrintJob.update({
-            PrintJob.status: PRINTED, PrintJob.printed_at: _now(),
-            PrintJob.attempts: PrintJob.attempts + 1,
-        }).where(PrintJob.id == job_id)
+    """The job printed (a repeated report changes nothing). One statement."""
+    marked = await sql.fetch(_MARK_PRINTED_SQL, PRINTED, _now(), job_id, PRINTED)
+    if not marked:
+        await _job(job_id)  # NotFound when there is no such job; else it had printed already
 
 
 async def mark_print_failed(job_id: int, error: str) -> None:
@@ -218,20 +295,53 @@ async def cancel_print_job(actor: Principal, job_id: int, note: str = "") -> Non
 # ---------------------------------------------------------------- fare-card loads
 
 
+#: A sale's fare-card loads (with their line's description); add the status filter and order.
+_LOADS_OF_SALE_SQL = """
+SELECT cl.id, cl.sale_line, cl.card_serial, cl.product_code, cl.value_cents, cl.valid_from,
+       cl.valid_to, cl.status, cl.attempts, cl.last_error, cl.written_at,
+       sl.description AS description
+FROM card_load cl JOIN sale_line sl ON sl.id = cl.sale_line
+WHERE sl.sale = {}
+"""
+
+#: A sale's loads still to write (pending or failed), oldest first.
+_PENDING_LOADS_SQL = _LOADS_OF_SALE_SQL + "AND cl.status IN ('pending', 'failed') ORDER BY cl.id"
+
+#: All of a sale's loads, oldest first.
+_ALL_LOADS_SQL = _LOADS_OF_SALE_SQL + "ORDER BY cl.id"
+
+
 async def pending_card_loads(sale_id: int) -> list[dict[str, Any]]:
     """Loads of the sale still to be written onto the fare card (pending or failed)."""
-    rows: list[dict[str, Any]] = await CardLoad.select(
-        *CardLoad.all_columns(), CardLoad.sale_line.description.as_alias("description"),
-    ).where(
-        (CardLoad.sale_line.sale == sale_id) & CardLoad.status.is_in(["pending", "failed"])
-    ).order_by(CardLoad.id)
-    return rows
+    return await sql.fetch(_PENDING_LOADS_SQL, sale_id)
+
+
+async def card_loads_for_sale(sale_id: int) -> list[dict[str, Any]]:
+    """Every fare-card load of the sale, whatever its status, oldest first."""
+    return await sql.fetch(_ALL_LOADS_SQL, sale_id)
+
+
+#: One load with the id of its sale.
+_LOAD_SQL = """
+SELECT cl.id, cl.sale_line, cl.card_serial, cl.product_code, cl.value_cents, cl.valid_from,
+       cl.valid_to, cl.status, cl.attempts, cl.last_error, cl.written_at, sl.sale AS sale_id
+FROM card_load cl JOIN sale_line sl ON sl.id = cl.sale_line
+WHERE cl.id = {}
+"""
+
+#: The load is on the card.
+_LOAD_WRITTEN_SQL = """
+UPDATE card_load SET status = 'written', written_at = {}, attempts = attempts + 1 WHERE id = {}
+"""
+
+#: The write failed (kept for a retry).
+_LOAD_FAILED_SQL = """
+UPDATE card_load SET status = 'failed', last_error = {}, attempts = attempts + 1 WHERE id = {}
+"""
 
 
 async def _load(load_id: int) -> dict[str, Any]:
-    row = await CardLoad.select(
-        *CardLoad.all_columns(), CardLoad.sale_line.sale.as_alias("sale_id"),
-    ).where(CardLoad.id == load_id).first()
+    row = await sql.fetch_one(_LOAD_SQL, load_id)
     if row is None:
         raise NotFound("No such card load.")
     return row
@@ -244,10 +354,7 @@ async def mark_card_load_written(load_id: int, *, actor: Principal | None = None
             return
         if load["status"] not in ("pending", "failed"):
             raise Conflict("This card load was cancelled by a refund; do not write it.")
-        await CardLoad.update({
-            CardLoad.status: "written", CardLoad.written_at: _now(),
-            CardLoad.attempts: CardLoad.attempts + 1,
-        }).where(CardLoad.id == load_id)
+        await sql.execute(_LOAD_WRITTEN_SQL, _now(), load_id)
         await record(actor, "card_load.written", "sale", load["sale_id"], {
             "load": load_id, "card": load["card_serial"], "product": load["product_code"],
             "value_cents": load["value_cents"],
@@ -260,9 +367,6 @@ async def mark_card_load_failed(load_id: int, error: str, *, actor: Principal | 
         if load["status"] == "written":
             raise Conflict("This card load was written already.")
         message = " ".join(error.split())[:200]
-        await CardLoad.update({
-            CardLoad.status: "failed", CardLoad.last_error: message,
-            CardLoad.attempts: CardLoad.attempts + 1,
-        }).where(CardLoad.id == load_id)
+        await sql.execute(_LOAD_FAILED_SQL, message, load_id)
         await record(actor, "card_load.failed", "sale", load["sale_id"],
                      {"load": load_id, "card": load["card_serial"], "error": message})
