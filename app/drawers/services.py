@@ -70,19 +70,23 @@ def now() -> datetime:
 # ---------------------------------------------------------------- reading shifts
 
 
-#: The shift's columns with its terminal's code and name, location's name and section, and
-#: clerk's username and full name; a WHERE clause follows.
-_SHIFT_SELECT = """
-SELECT s.id, s.terminal, s.location, s.clerk, s.business_date, s.status, s.opened_at,
-       s.closed_at, s.approved_by, s.approved_at,
-       t.code AS terminal_code, t.name AS terminal_name,
-       l.name AS location_name, l.section AS section_id,
-       u.username AS clerk_username, u.full_name AS clerk_name
+#: A shift's columns (shift `s`) with its terminal's code and name, location's name and
+#: section, and clerk's username and full name: the dict every shift read returns.
+SHIFT_COLUMNS = """
+s.id, s.terminal, s.location, s.clerk, s.business_date, s.status, s.opened_at,
+s.closed_at, s.approved_by, s.approved_at,
+t.code AS terminal_code, t.name AS terminal_name,
+l.name AS location_name, l.section AS section_id,
+u.username AS clerk_username, u.full_name AS clerk_name
+"""
+#: The tables SHIFT_COLUMNS reads.
+SHIFT_FROM = """
 FROM shift s
 JOIN terminal t ON t.id = s.terminal
 JOIN location l ON l.id = s.location
 JOIN app_user u ON u.id = s.clerk
 """
+_SHIFT_SELECT = f"SELECT {SHIFT_COLUMNS} {SHIFT_FROM}"
 #: One shift by id.
 SHIFT_BY_ID_SQL = _SHIFT_SELECT + "WHERE s.id = {}"
 #: One shift by id, its row locked until the transaction ends (PostgreSQL only).
@@ -172,9 +176,15 @@ async def require_open_shift(actor: Principal, terminal_id: int) -> dict[str, An
     """
     locked = in_transaction() and not is_sqlite()
     query = SHIFT_FOR_TERMINAL_LOCKED_SQL if locked else SHIFT_FOR_TERMINAL_SQL
-    shift = _shape_or_none(await sql.fetch_one(query, terminal_id, states.OPEN))
-    if shift is None:
+    return check_open_shift(actor, await sql.fetch_one(query, terminal_id, states.OPEN))
+
+
+def check_open_shift(actor: Principal, row: dict[str, Any] | None) -> dict[str, Any]:
+    """`require_open_shift` for a caller that read the terminal's open shift itself
+    (SHIFT_COLUMNS, or None when there is none): the shift, shaped, if `actor` may sell on it."""
+    if row is None:
         raise NoOpenShift("Open a shift with a counted float before selling.")
+    shift = _shape(row)
     _check_drawer_actor(actor, shift)
     return shift
 

@@ -19,6 +19,9 @@ from app import sql
 from app.catalog import services as catalog
 from app.catalog.errors import NoPrice
 from app.catalog.rules import CARD_KINDS, MONTHLY_PASS, STORED_VALUE, month_label
+from app.db import in_transaction
+from app.drawers import services as drawers
+from app.drawers import states as drawer_states
 from app.errors import ValidationFailed
 from app.kiosk.context import AtKiosk
 from app.sales.cart import MAX_QUANTITY, CartLine, TenderInput
@@ -95,6 +98,18 @@ LOAD_SQL = """
 SELECT id, lines, fare_card, tenders, payment_reference, payment_prompt
 FROM kiosk_cart WHERE cart_key = {}
 """
+#: The terminal's open shift (drawers.SHIFT_COLUMNS) and, beside it, the clerk's cart row
+#: (cart_* columns, NULL when the clerk has no cart yet); no row when no shift is open.
+LOAD_WITH_OPEN_SHIFT_SQL = f"""
+SELECT {drawers.SHIFT_COLUMNS},
+       c.id AS cart_id, c.lines AS cart_lines, c.fare_card AS cart_fare_card,
+       c.tenders AS cart_tenders, c.payment_reference AS cart_payment_reference,
+       c.payment_prompt AS cart_payment_prompt
+{drawers.SHIFT_FROM}
+LEFT JOIN kiosk_cart c ON c.cart_key = {{}}
+WHERE s.terminal = {{}} AND s.status = {{}} LIMIT 1
+"""
+_CART_COLUMNS = ("id", "lines", "fare_card", "tenders", "payment_reference", "payment_prompt")
 #: Store the whole cart state of one row.
 SAVE_SQL = """
 UPDATE kiosk_cart SET lines = {}, fare_card = {}, tenders = {}, payment_reference = {},
@@ -105,8 +120,25 @@ SET_PROMPT_SQL = "UPDATE kiosk_cart SET payment_prompt = {} WHERE id = {}"
 
 
 async def load(at: AtKiosk) -> CartState:
-    row = await sql.fetch_one(LOAD_SQL, _key(at))
-    if row is None:  # the clerk's first cart at this terminal
+    return await _state(at, await sql.fetch_one(LOAD_SQL, _key(at)))
+
+
+async def load_for_selling(at: AtKiosk) -> tuple[dict[str, Any], CartState]:
+    """`drawers.require_open_shift(at.clerk, at.terminal_id)` then `load(at)`, in one statement
+    (two inside a transaction, where the shift must be read under its lock)."""
+    if in_transaction():
+        shift = await drawers.require_open_shift(at.clerk, at.terminal_id)
+        return shift, await load(at)
+    row = await sql.fetch_one(LOAD_WITH_OPEN_SHIFT_SQL, _key(at), at.terminal_id,
+                              drawer_states.OPEN)
+    cart = {name: row.pop(f"cart_{name}") for name in _CART_COLUMNS} if row else {}
+    shift = drawers.check_open_shift(at.clerk, row)  # the row is now the shift's columns only
+    return shift, await _state(at, cart if cart.get("id") is not None else None)
+
+
+async def _state(at: AtKiosk, row: dict[str, Any] | None) -> CartState:
+    """The cart in a kiosk_cart row; with no row, the clerk's first cart is made here."""
+    if row is None:
         cart = KioskCart(cart_key=_key(at), terminal=at.terminal_id, clerk=at.clerk.id,
                          updated_at=_now())
         await cart.save()

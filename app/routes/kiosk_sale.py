@@ -31,12 +31,6 @@ def _money(form: Any, name: str) -> int:
         raise ValidationFailed(str(exc), field_errors={name: str(exc)}) from exc
 
 
-async def _shift(at: AtKiosk) -> dict[str, Any]:
-    from app.drawers.services import require_open_shift
-
-    return await require_open_shift(at.clerk, at.terminal_id)
-
-
 # --- cart ---------------------------------------------------------------------------------
 
 @get("/kiosk/cart", name="kiosk.cart")
@@ -61,8 +55,7 @@ async def search(request: Request, at: ClerkAtKiosk, code: str = "") -> Template
 @post("/kiosk/cart/add", name="kiosk.cart.add")
 async def add(request: Request, at: ClerkAtKiosk) -> Response:
     form = await form_data(request)
-    await _shift(at)
-    state = await carts.load(at)
+    _shift, state = await carts.load_for_selling(at)  # NoOpenShift: open a drawer first
     product_id = int_or_none(text(form, "product_id", 12)) or 0
     value = _money(form, "value") if text(form, "value", 20) else None
     added = await carts.add_product(at, state, product_id, value_cents=value,
@@ -79,13 +72,12 @@ async def scan(request: Request, at: ClerkAtKiosk) -> Response:
     """A barcode scanner types the code and Enter; a clerk may type a code or a name."""
     form = await form_data(request)
     code = text(form, "code", 64)
-    await _shift(at)
+    _shift, state = await carts.load_for_selling(at)  # NoOpenShift: open a drawer first
     product = await catalog.find_product(code) if code else None
     if product is None:
         raise NotFound(f"Nothing matches “{code}”. Scan again, or tap the product.")
     if product["kind"] == "stored_value":
         raise ValidationFailed(f"{product['name']}: tap it to enter the amount to load.")
-    state = await carts.load(at)
     month = None
     if product["kind"] == "monthly_pass":
         months = selling.sellable_pass_months(selling.business_date())

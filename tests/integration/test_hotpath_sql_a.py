@@ -280,3 +280,45 @@ async def test_adding_to_the_cart_reads_the_product_once_and_saves_once(
         await carts.add_product(at, again, unpriced)
     with pytest.raises(NotFound):
         await carts.add_product(at, again, 10**9)
+
+
+async def test_the_shift_and_the_cart_are_read_together_for_selling(
+    admin: Principal, counter: Counter,
+) -> None:
+    at: Any = SimpleNamespace(terminal_id=counter.terminal_id, clerk=counter.clerk)
+    with pytest.raises(NoOpenShift):
+        await carts.load_for_selling(at)
+    assert await Shift.count().where(Shift.terminal == counter.terminal_id) == 0
+    shift_id = await open_counter(counter)
+    expected = await orm_shift(shift_id)
+
+    with counted_statements() as seen:  # no cart yet: it is made
+        shift, state = await carts.load_for_selling(at)
+    same(shift, expected)
+    assert state.lines == [] and len(seen) >= 2
+    product_id = await new_product(admin, rules.TICKET_BOOK)
+    await price_at(product_id, 300, NOW - timedelta(hours=1))
+    await carts.add_product(at, state, product_id)
+
+    with counted_statements() as seen:
+        shift, again = await carts.load_for_selling(at)
+    assert len(seen) == 1
+    same(shift, expected)
+    assert again == (await carts.load(at)) and again.lines[0]["unit_cents"] == 300
+    async with write_transaction():
+        with counted_statements() as seen:
+            shift, inside = await carts.load_for_selling(at)
+        assert len(seen) == 2 and inside == again
+    same(shift, expected)
+
+    lead_at: Any = SimpleNamespace(terminal_id=counter.terminal_id, clerk=counter.lead)
+    _shift, lead_cart = await carts.load_for_selling(lead_at)  # a lead may sell on it
+    assert lead_cart.row_id != again.row_id and lead_cart.lines == []
+    stranger: Any = SimpleNamespace(terminal_id=counter.terminal_id,
+                                    clerk=(await make_counter()).clerk)
+    with pytest.raises(Forbidden):
+        await carts.load_for_selling(stranger)
+    await drawers.submit_count(counter.clerk, shift_id=shift_id, denominations=FLOAT,
+                               checks_cents=0, checks_count=0, card_cents=0)
+    with pytest.raises(NoOpenShift):
+        await carts.load_for_selling(at)
