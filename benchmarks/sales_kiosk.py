@@ -18,8 +18,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
-import httpx
-
+from benchmarks.http_client import HttpClient, Reply
 from benchmarks.sales_setup import PIN, Kiosk
 
 HX = {"HX-Request": "true"}
@@ -45,12 +44,11 @@ class KioskClient:
     def __init__(self, base_url: str, kiosk: Kiosk, products: dict[str, int]) -> None:
         self.kiosk = kiosk
         self.products = [products["TB-10"], products["TAXI-SCRIP"]]
-        self.client = httpx.AsyncClient(base_url=base_url, timeout=30.0,
-                                        limits=httpx.Limits(max_connections=2))
-        self.client.cookies.set(KIOSK_COOKIE, kiosk.token)
+        self.client = HttpClient(base_url, timeout=30.0)
+        self.client.cookies[KIOSK_COOKIE] = kiosk.token
 
     async def close(self) -> None:
-        await self.client.aclose()
+        await self.client.close()
 
     def _headers(self, htmx: bool = True) -> dict[str, str]:
         headers = {"x-csrftoken": self.client.cookies.get(CSRF_COOKIE) or ""}
@@ -58,7 +56,7 @@ class KioskClient:
             headers.update(HX)
         return headers
 
-    async def _post(self, url: str, data: dict[str, str], *, htmx: bool = True) -> httpx.Response:
+    async def _post(self, url: str, data: dict[str, str], *, htmx: bool = True) -> Reply:
         return await self.client.post(url, data=data, headers=self._headers(htmx))
 
     async def start(self) -> None:

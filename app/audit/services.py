@@ -7,9 +7,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from app import sql
 from app.audit.tables import AuditEvent
 from app.auth.principal import SYSTEM, Principal
 from app.settings import get_settings
+
+#: Every change writes one of these, most inside a sale's transaction: plain SQL, no ORM.
+_INSERT_SQL = """
+INSERT INTO audit_event (at, actor, actor_name, origin, action, object_type, object_id, summary)
+VALUES ({}, {}, {}, {}, {}, {}, {}, {})"""
 
 
 def _summary_text(summary: dict[str, Any] | str) -> str:
@@ -27,18 +33,9 @@ async def record(
 ) -> None:
     """Append one audit event. Call inside the operation's transaction."""
     who = actor or SYSTEM
-    await AuditEvent.insert(
-        AuditEvent(
-            at=datetime.now(UTC),
-            actor=who.id or None,
-            actor_name=who.username,
-            origin=who.origin[:64],
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            summary=_summary_text(summary),
-        )
-    )
+    await sql.execute(_INSERT_SQL, datetime.now(UTC), who.id or None, who.username,
+                      who.origin[:64], action, object_type, str(object_id),
+                      _summary_text(summary))
 
 
 @dataclass(frozen=True)
