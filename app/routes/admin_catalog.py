@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.auth.roles import Role
@@ -134,14 +135,22 @@ async def new_product(request: Request) -> Template:
 
 @get("/admin/catalog/products/{product_id:int}", name="admin.catalog.products.edit",
      guards=ADMIN)
-async def edit_product(request: Request, product_id: int) -> Template:
+async def edit_product(request: Request, product_id: FromPath[int]) -> Template:
     return await _product_page(request, product_id,
                                _product_values(await catalog.get_product(product_id)))
 
 
-@post(["/admin/catalog/products/new", "/admin/catalog/products/{product_id:int}"],
-      name="admin.catalog.products.save", guards=ADMIN)
-async def save_product(request: Request, product_id: int | None = None) -> Template | Redirect:
+@post("/admin/catalog/products/new", name="admin.catalog.products.create", guards=ADMIN)
+async def create_product(request: Request) -> Template | Redirect:
+    return await _save_product(request, None)
+
+
+@post("/admin/catalog/products/{product_id:int}", name="admin.catalog.products.save", guards=ADMIN)
+async def save_product(request: Request, product_id: FromPath[int]) -> Template | Redirect:
+    return await _save_product(request, product_id)
+
+
+async def _save_product(request: Request, product_id: int | None) -> Template | Redirect:
     form = await request.form()
     data, parse_errors = _product_form(form)
     try:
@@ -156,7 +165,7 @@ async def save_product(request: Request, product_id: int | None = None) -> Templ
 
 @post("/admin/catalog/products/{product_id:int}/prices", name="admin.catalog.prices.add",
       guards=ADMIN)
-async def schedule_price(request: Request, product_id: int) -> Template | Redirect:
+async def schedule_price(request: Request, product_id: FromPath[int]) -> Template | Redirect:
     form = await request.form()
     values = {"amount": text(form, "amount", 20), "effective_from": text(form, "effective_from", 30)}
     try:
@@ -183,7 +192,7 @@ async def schedule_price(request: Request, product_id: int) -> Template | Redire
 
 @post("/admin/catalog/products/{product_id:int}/active", name="admin.catalog.products.active",
       guards=ADMIN)
-async def set_active(request: Request, product_id: int) -> Redirect:
+async def set_active(request: Request, product_id: FromPath[int]) -> Redirect:
     form = await request.form()
     active = text(form, "active") == "1"
     await catalog.set_product_active(principal(request), product_id, active)
@@ -211,14 +220,21 @@ async def new_category(request: Request) -> Template:
 
 @get("/admin/catalog/categories/{category_id:int}", name="admin.catalog.categories.edit",
      guards=ADMIN)
-async def edit_category(request: Request, category_id: int) -> Template:
+async def edit_category(request: Request, category_id: FromPath[int]) -> Template:
     return await _category_page(request, category_id, await catalog.get_category(category_id))
 
 
-@post(["/admin/catalog/categories/new", "/admin/catalog/categories/{category_id:int}"],
-      name="admin.catalog.categories.save", guards=ADMIN)
-async def save_category(request: Request, category_id: int | None = None
-                        ) -> Template | Redirect:
+@post("/admin/catalog/categories/new", name="admin.catalog.categories.create", guards=ADMIN)
+async def create_category(request: Request) -> Template | Redirect:
+    return await _save_category(request, None)
+
+
+@post("/admin/catalog/categories/{category_id:int}", name="admin.catalog.categories.save", guards=ADMIN)
+async def save_category(request: Request, category_id: FromPath[int]) -> Template | Redirect:
+    return await _save_category(request, category_id)
+
+
+async def _save_category(request: Request, category_id: int | None) -> Template | Redirect:
     data = _category_form(await request.form())
     try:
         await catalog.save_category(principal(request), data, category_id)
@@ -227,5 +243,5 @@ async def save_category(request: Request, category_id: int | None = None
     return await redirect(request, "/admin/catalog", f"Fare category {data.name} saved.")
 
 
-ROUTES = [catalog_index, new_product, edit_product, save_product, schedule_price, set_active,
-          new_category, edit_category, save_category]
+ROUTES = [catalog_index, new_product, edit_product, create_product, save_product, schedule_price, set_active,
+          new_category, edit_category, create_category, save_category]

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.auth.roles import Role
@@ -62,13 +63,21 @@ async def new_section(request: Request) -> Template:
 
 
 @get("/admin/sections/{section_id:int}", name="admin.sections.edit", guards=ADMIN)
-async def edit_section(request: Request, section_id: int) -> Template:
+async def edit_section(request: Request, section_id: FromPath[int]) -> Template:
     return await _section_page(request, await org.get_section(section_id), section_id)
 
 
-@post(["/admin/sections/new", "/admin/sections/{section_id:int}"], name="admin.sections.save",
-      guards=ADMIN)
-async def save_section(request: Request, section_id: int | None = None) -> Template | Redirect:
+@post("/admin/sections/new", name="admin.sections.create", guards=ADMIN)
+async def create_section(request: Request) -> Template | Redirect:
+    return await _save_section(request, None)
+
+
+@post("/admin/sections/{section_id:int}", name="admin.sections.save", guards=ADMIN)
+async def save_section(request: Request, section_id: FromPath[int]) -> Template | Redirect:
+    return await _save_section(request, section_id)
+
+
+async def _save_section(request: Request, section_id: int | None) -> Template | Redirect:
     form = await request.form()
     data = _section_form(form)
     try:
@@ -86,15 +95,23 @@ async def new_location(request: Request) -> Template:
 
 
 @get("/admin/locations/{location_id:int}", name="admin.locations.edit", guards=ADMIN)
-async def edit_location(request: Request, location_id: int) -> Template:
+async def edit_location(request: Request, location_id: FromPath[int]) -> Template:
     values = await org.get_location(location_id)
     values["section_id"] = values["section"]
     return await _location_page(request, values, location_id)
 
 
-@post(["/admin/locations/new", "/admin/locations/{location_id:int}"],
-      name="admin.locations.save", guards=ADMIN)
-async def save_location(request: Request, location_id: int | None = None) -> Template | Redirect:
+@post("/admin/locations/new", name="admin.locations.create", guards=ADMIN)
+async def create_location(request: Request) -> Template | Redirect:
+    return await _save_location(request, None)
+
+
+@post("/admin/locations/{location_id:int}", name="admin.locations.save", guards=ADMIN)
+async def save_location(request: Request, location_id: FromPath[int]) -> Template | Redirect:
+    return await _save_location(request, location_id)
+
+
+async def _save_location(request: Request, location_id: int | None) -> Template | Redirect:
     form = await request.form()
     data = _location_form(form)
     try:
@@ -106,5 +123,5 @@ async def save_location(request: Request, location_id: int | None = None) -> Tem
     return await redirect(request, "/admin/org", f"Location {data.name} saved.")
 
 
-ROUTES = [org_index, new_section, edit_section, save_section, new_location, edit_location,
-          save_location]
+ROUTES = [org_index, new_section, edit_section, create_section, save_section, new_location, edit_location,
+          create_location, save_location]

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import Cookie, FormMultiDict
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.audit.services import record
@@ -83,15 +84,23 @@ async def new_terminal(request: Request) -> Template:
 
 
 @get("/admin/terminals/{terminal_id:int}", name="admin.terminals.edit", guards=ADMIN)
-async def edit_terminal(request: Request, terminal_id: int) -> Template:
+async def edit_terminal(request: Request, terminal_id: FromPath[int]) -> Template:
     values = await terminals.get_terminal(terminal_id)
     values["location_id"] = values["location"]
     return await _edit_page(request, values, terminal_id)
 
 
-@post(["/admin/terminals/new", "/admin/terminals/{terminal_id:int}"],
-      name="admin.terminals.save", guards=ADMIN)
-async def save_terminal(request: Request, terminal_id: int | None = None) -> Template | Redirect:
+@post("/admin/terminals/new", name="admin.terminals.create", guards=ADMIN)
+async def create_terminal(request: Request) -> Template | Redirect:
+    return await _save_terminal(request, None)
+
+
+@post("/admin/terminals/{terminal_id:int}", name="admin.terminals.save", guards=ADMIN)
+async def save_terminal(request: Request, terminal_id: FromPath[int]) -> Template | Redirect:
+    return await _save_terminal(request, terminal_id)
+
+
+async def _save_terminal(request: Request, terminal_id: int | None) -> Template | Redirect:
     data = _form(await request.form())
     try:
         saved = await terminals.save_terminal(principal(request), data, terminal_id)
@@ -102,7 +111,7 @@ async def save_terminal(request: Request, terminal_id: int | None = None) -> Tem
 
 @post("/admin/terminals/{terminal_id:int}/deactivate", name="admin.terminals.deactivate",
       guards=ADMIN)
-async def deactivate_terminal(request: Request, terminal_id: int) -> Redirect:
+async def deactivate_terminal(request: Request, terminal_id: FromPath[int]) -> Redirect:
     await terminals.set_active(principal(request), terminal_id, False)
     return await redirect(request, f"/admin/terminals/{terminal_id}",
                           "Terminal deactivated: its kiosks stop working until it is activated.")
@@ -110,13 +119,13 @@ async def deactivate_terminal(request: Request, terminal_id: int) -> Redirect:
 
 @post("/admin/terminals/{terminal_id:int}/activate", name="admin.terminals.activate",
       guards=ADMIN)
-async def activate_terminal(request: Request, terminal_id: int) -> Redirect:
+async def activate_terminal(request: Request, terminal_id: FromPath[int]) -> Redirect:
     await terminals.set_active(principal(request), terminal_id, True)
     return await redirect(request, f"/admin/terminals/{terminal_id}", "Terminal activated.")
 
 
 @post("/admin/terminals/{terminal_id:int}/enrol", name="admin.terminals.enrol", guards=ADMIN)
-async def enrol_this_browser(request: Request, terminal_id: int) -> Redirect:
+async def enrol_this_browser(request: Request, terminal_id: FromPath[int]) -> Redirect:
     form = await request.form()
     token = await terminals.enrol_browser(principal(request), terminal_id, text(form, "label", 80))
     terminal = await terminals.get_terminal(terminal_id)
@@ -134,14 +143,14 @@ async def enrol_this_browser(request: Request, terminal_id: int) -> Redirect:
 
 @post("/admin/enrollments/{enrollment_id:int}/revoke", name="admin.enrollments.revoke",
       guards=ADMIN)
-async def revoke_enrollment(request: Request, enrollment_id: int) -> Redirect:
+async def revoke_enrollment(request: Request, enrollment_id: FromPath[int]) -> Redirect:
     row = await terminals.revoke_enrollment(principal(request), enrollment_id)
     return await redirect(request, f"/admin/terminals/{row['terminal']}",
                           f"Enrolment “{row['label']}” revoked: that browser can no longer run the kiosk.")
 
 
 @post("/admin/terminals/{terminal_id:int}/sim", name="admin.terminals.sim", guards=ADMIN)
-async def simulator_control(request: Request, terminal_id: int) -> Redirect:
+async def simulator_control(request: Request, terminal_id: FromPath[int]) -> Redirect:
     form = await request.form()
     terminal = await terminals.get_terminal(terminal_id)
     device, mode = text(form, "device", 20), text(form, "mode", 40)
@@ -157,7 +166,7 @@ async def simulator_control(request: Request, terminal_id: int) -> Redirect:
 
 @post("/admin/terminals/{terminal_id:int}/sim/card", name="admin.terminals.sim_card",
       guards=ADMIN)
-async def simulator_card(request: Request, terminal_id: int) -> Redirect:
+async def simulator_card(request: Request, terminal_id: FromPath[int]) -> Redirect:
     form = await request.form()
     terminal = await terminals.get_terminal(terminal_id)
     try:
@@ -173,12 +182,12 @@ async def simulator_card(request: Request, terminal_id: int) -> Redirect:
 
 @get("/admin/terminals/{terminal_id:int}/receipts", name="admin.terminals.receipts",
      guards=ADMIN)
-async def simulated_receipts(request: Request, terminal_id: int) -> Template:
+async def simulated_receipts(request: Request, terminal_id: FromPath[int]) -> Template:
     terminal = await terminals.get_terminal(terminal_id)
     return page(request, "terminals/receipts.html", {
         "terminal": terminal, "receipts": await devices.printed_receipts_async(terminal)})
 
 
 ROUTES = [simulator_control, simulator_card, simulated_receipts, terminal_index, new_terminal,
-          edit_terminal, save_terminal, deactivate_terminal,
+          edit_terminal, create_terminal, save_terminal, deactivate_terminal,
           activate_terminal, enrol_this_browser, revoke_enrollment]

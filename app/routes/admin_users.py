@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.auth import users
@@ -78,13 +79,13 @@ async def create_user(request: Request) -> Template | Redirect:
 
 
 @get("/admin/users/{user_id:int}", name="admin.users.edit", guards=ADMIN)
-async def edit_user(request: Request, user_id: int) -> Template:
+async def edit_user(request: Request, user_id: FromPath[int]) -> Template:
     user = await users.get_user(user_id)
     return await _form_page(request, user, user_id=user_id)
 
 
 @post("/admin/users/{user_id:int}", name="admin.users.update", guards=ADMIN)
-async def update_user(request: Request, user_id: int) -> Template | Redirect:
+async def update_user(request: Request, user_id: FromPath[int]) -> Template | Redirect:
     form = await request.form()
     data = _user_form(form)
     try:
@@ -98,7 +99,7 @@ async def update_user(request: Request, user_id: int) -> Template | Redirect:
 
 
 @post("/admin/users/{user_id:int}/active", name="admin.users.active", guards=ADMIN)
-async def set_active(request: Request, user_id: int) -> Redirect:
+async def set_active(request: Request, user_id: FromPath[int]) -> Redirect:
     active = text(await request.form(), "active") == "1"
     await users.set_active(principal(request), user_id, active)
     message = "Account reactivated." if active else "Account deactivated and signed out."
@@ -106,7 +107,7 @@ async def set_active(request: Request, user_id: int) -> Redirect:
 
 
 @post("/admin/users/{user_id:int}/password", name="admin.users.password", guards=ADMIN)
-async def reset_password(request: Request, user_id: int) -> Template | Redirect:
+async def reset_password(request: Request, user_id: FromPath[int]) -> Template | Redirect:
     password = str((await request.form()).get("password", ""))
     try:
         await users.reset_password(principal(request), user_id, password)
@@ -117,7 +118,7 @@ async def reset_password(request: Request, user_id: int) -> Template | Redirect:
 
 
 @post("/admin/users/{user_id:int}/pin", name="admin.users.pin", guards=ADMIN)
-async def set_pin(request: Request, user_id: int) -> Template | Redirect:
+async def set_pin(request: Request, user_id: FromPath[int]) -> Template | Redirect:
     pin = text(await request.form(), "pin", 8)
     try:
         await users.set_pin(principal(request), user_id, pin)

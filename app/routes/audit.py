@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from litestar import Request, Response, get
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from app.audit import services as audit
@@ -41,7 +42,7 @@ def _filter(request: Request) -> tuple[audit.AuditFilter, list[str]]:
 
 
 @get("/audit", name="audit", guards=READERS)
-async def audit_log(request: Request, page_number: int = 1) -> Template:
+async def audit_log(request: Request, page_number: FromQuery[int] = 1) -> Template:
     f, problems = _filter(request)
     page_number = max(page_number, 1)
     rows = await audit.search(f, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Request, get, post
 from litestar.datastructures import Cookie
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
@@ -24,7 +25,7 @@ def _safe_next(target: str) -> str:
 
 
 @get("/login", name="login")
-async def login_form(request: Request, next: str = "/") -> Template | Redirect:
+async def login_form(request: Request, next: FromQuery[str] = "/") -> Template | Redirect:
     if request.scope.get("user"):
         return Redirect(path="/", status_code=HTTP_303_SEE_OTHER)
     return page(request, "auth/login.html", {"next": _safe_next(next), "username": ""})

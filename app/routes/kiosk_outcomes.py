@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.params import FromPath
 from litestar.response import Template
 
 from app.auth.errors import SignInFailed
@@ -44,7 +45,7 @@ async def outcomes(request: Request, at: ClerkAtKiosk) -> Template:
 
 
 @post("/kiosk/card-outcomes/{reference:str}", name="kiosk.card_outcomes.settle")
-async def settle(request: Request, at: ClerkAtKiosk, reference: str) -> Response:
+async def settle(request: Request, at: ClerkAtKiosk, reference: FromPath[str]) -> Response:
     form = await form_data(request)
     try:
         supervisor = await second_person(form, "override", at.clerk.origin, at.clerk) or at.clerk
@@ -57,7 +58,7 @@ async def settle(request: Request, at: ClerkAtKiosk, reference: str) -> Response
 
 
 @post("/kiosk/card-outcomes/{reference:str}/refund", name="kiosk.card_outcomes.refund")
-async def refund_charge(request: Request, at: ClerkAtKiosk, reference: str) -> Response:
+async def refund_charge(request: Request, at: ClerkAtKiosk, reference: FromPath[str]) -> Response:
     """An approved charge that paid for nothing goes back to the card through the terminal."""
     try:
         await card_payment.refund_unused(at.clerk, at.terminal, reference[:40])
@@ -67,7 +68,7 @@ async def refund_charge(request: Request, at: ClerkAtKiosk, reference: str) -> R
 
 
 @post("/kiosk/card-outcomes/{reference:str}/use", name="kiosk.card_outcomes.use")
-async def use_charge(request: Request, at: ClerkAtKiosk, reference: str) -> Response:
+async def use_charge(request: Request, at: ClerkAtKiosk, reference: FromPath[str]) -> Response:
     """Use a charge that was taken (settled as charged) for the sale on this clerk's cart."""
     attempt = await cards.get_attempt(reference[:40])
     if int(attempt["terminal"]) != at.terminal_id or attempt["status"] not in cards.USABLE_STATUSES:

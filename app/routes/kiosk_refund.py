@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from app.auth.errors import SignInFailed
@@ -50,7 +51,7 @@ async def _page(request: Request, at: AtKiosk, *, code: str = "", sale_id: int |
 
 
 @get("/kiosk/refund", name="kiosk.refund")
-async def refund_find(request: Request, at: ClerkAtKiosk, code: str = "") -> Template:
+async def refund_find(request: Request, at: ClerkAtKiosk, code: FromQuery[str] = "") -> Template:
     return await _page(request, at, code=code.strip()[:40])
 
 
@@ -71,7 +72,7 @@ def _values(form: Any) -> dict[str, str]:
 
 
 @post("/kiosk/refund/{sale_id:int}", name="kiosk.refund.submit")
-async def refund_submit(request: Request, at: ClerkAtKiosk, sale_id: int) -> Response:
+async def refund_submit(request: Request, at: ClerkAtKiosk, sale_id: FromPath[int]) -> Response:
     form = await form_data(request)
     try:
         override = await second_person(form, "override", at.clerk.origin, at.clerk)
@@ -90,7 +91,7 @@ async def refund_submit(request: Request, at: ClerkAtKiosk, sale_id: int) -> Res
 
 
 @post("/kiosk/void/{sale_id:int}", name="kiosk.void.submit")
-async def void_submit(request: Request, at: ClerkAtKiosk, sale_id: int) -> Response:
+async def void_submit(request: Request, at: ClerkAtKiosk, sale_id: FromPath[int]) -> Response:
     form = await form_data(request)
     try:
         override = await second_person(form, "override", at.clerk.origin, at.clerk)

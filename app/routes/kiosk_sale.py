@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app.catalog import services as catalog
@@ -40,14 +41,14 @@ async def cart_panel(request: Request, at: ClerkAtKiosk) -> Response:
 
 
 @get("/kiosk/products", name="kiosk.products")
-async def products(request: Request, at: ClerkAtKiosk, kind: str = "") -> Response:
+async def products(request: Request, at: ClerkAtKiosk, kind: FromQuery[str] = "") -> Response:
     if not is_htmx(request):
         return Redirect(path=f"/kiosk?kind={kind}")  # type: ignore[return-value]
     return kiosk_partial("kiosk/_grid.html", {"products": await selling.grid(kind)})
 
 
 @get("/kiosk/search", name="kiosk.search")
-async def search(request: Request, at: ClerkAtKiosk, code: str = "") -> Template:
+async def search(request: Request, at: ClerkAtKiosk, code: FromQuery[str] = "") -> Template:
     found = await catalog.search_products(code[:64]) if len(code.strip()) >= 2 else []
     return kiosk_partial("kiosk/_search.html", {"found": found[:8]})
 
@@ -108,7 +109,7 @@ async def clear(request: Request, at: ClerkAtKiosk) -> Response:
 
 
 @get("/kiosk/cart/value/{product_id:int}", name="kiosk.cart.value")
-async def value_form(request: Request, at: ClerkAtKiosk, product_id: int) -> Template:
+async def value_form(request: Request, at: ClerkAtKiosk, product_id: FromPath[int]) -> Template:
     product = await catalog.get_product(product_id)
     return kiosk_partial("kiosk/_value.html", {"product": product,
                                                "quick_loads": selling.QUICK_LOADS})
@@ -134,7 +135,7 @@ def _modal(template: str, state: carts.CartState, **extra: Any) -> Template:
 
 
 @get("/kiosk/tender/{kind:str}", name="kiosk.pay.form")
-async def pay_form(request: Request, at: ClerkAtKiosk, kind: str) -> Template:
+async def pay_form(request: Request, at: ClerkAtKiosk, kind: FromPath[str]) -> Template:
     if kind not in ("cash", "check", "split"):
         raise NotFound("No such tender.")
     state = await carts.load(at)
@@ -236,12 +237,12 @@ async def _card_status(request: Request, at: AtKiosk, reference: str) -> Respons
 
 
 @get("/kiosk/pay/card/{reference:str}", name="kiosk.pay.card.status")
-async def card_status(request: Request, poll: ClerkPolling, reference: str) -> Response:
+async def card_status(request: Request, poll: ClerkPolling, reference: FromPath[str]) -> Response:
     return await _card_status(request, poll, reference)
 
 
 @post("/kiosk/pay/card/{reference:str}/cancel", name="kiosk.pay.card.cancel")
-async def card_cancel(request: Request, at: ClerkAtKiosk, reference: str) -> Response:
+async def card_cancel(request: Request, at: ClerkAtKiosk, reference: FromPath[str]) -> Response:
     problem = await card_payment.cancel(at.terminal)
     if problem:
         raise DomainError(problem + " Press Cancel on the payment terminal itself.")
@@ -249,7 +250,7 @@ async def card_cancel(request: Request, at: ClerkAtKiosk, reference: str) -> Res
 
 
 @post("/kiosk/cart/tender/{index:int}/give-back", name="kiosk.cart.tender.give_back")
-async def give_back(request: Request, at: ClerkAtKiosk, index: int) -> Response:
+async def give_back(request: Request, at: ClerkAtKiosk, index: FromPath[int]) -> Response:
     """The customer will not finish: a collected check is handed back, a card charge refunded."""
     state = await carts.load(at)
     if not 0 <= index < len(state.tenders):
@@ -267,7 +268,7 @@ async def give_back(request: Request, at: ClerkAtKiosk, index: int) -> Response:
 # --- after the sale -----------------------------------------------------------------------
 
 @get("/kiosk/sale/{sale_id:int}", name="kiosk.sale.done")
-async def sale_done(request: Request, at: ClerkAtKiosk, sale_id: int) -> Template:
+async def sale_done(request: Request, at: ClerkAtKiosk, sale_id: FromPath[int]) -> Template:
     view = await receipts_view.sale_view(at, sale_id)
     return kiosk_page(request, "kiosk/sale_done.html", {**await frame(at, await _shift_or_none(at)),
                                                        **view})
@@ -280,7 +281,7 @@ async def _shift_or_none(at: AtKiosk) -> dict[str, Any] | None:
 
 
 @post("/kiosk/sale/{sale_id:int}/reprint", name="kiosk.sale.reprint")
-async def reprint(request: Request, at: ClerkAtKiosk, sale_id: int) -> Response:
+async def reprint(request: Request, at: ClerkAtKiosk, sale_id: FromPath[int]) -> Response:
     await receipts_view.reprint(at, sale_id)
     return to_kiosk(request, f"/kiosk/sale/{sale_id}")
 
@@ -294,7 +295,7 @@ async def retry_print(request: Request, at: ClerkAtKiosk) -> Response:
 
 
 @post("/kiosk/sale/{sale_id:int}/loads/retry", name="kiosk.sale.loads.retry")
-async def retry_loads(request: Request, at: ClerkAtKiosk, sale_id: int) -> Response:
+async def retry_loads(request: Request, at: ClerkAtKiosk, sale_id: FromPath[int]) -> Response:
     await receipts_view.sale_view(at, sale_id)  # this terminal's sale
     after = checkout.AfterCommit()
     await checkout.write_loads(at.terminal, sale_id, at.clerk, after)

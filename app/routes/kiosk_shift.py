@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.auth.errors import SignInFailed
@@ -57,7 +58,7 @@ async def _my_shift(at: AtKiosk) -> dict[str, Any]:
 
 
 @get("/kiosk/drawer/{kind:str}", name="kiosk.drawer")
-async def movement_form(request: Request, at: ClerkAtKiosk, kind: str) -> Template:
+async def movement_form(request: Request, at: ClerkAtKiosk, kind: FromPath[str]) -> Template:
     if kind not in MOVEMENTS:
         raise NotFound("No such drawer action.")
     shift = await _my_shift(at)
@@ -66,7 +67,7 @@ async def movement_form(request: Request, at: ClerkAtKiosk, kind: str) -> Templa
 
 
 @post("/kiosk/drawer/{kind:str}", name="kiosk.drawer.record")
-async def record_movement(request: Request, at: ClerkAtKiosk, kind: str) -> Template | Redirect:
+async def record_movement(request: Request, at: ClerkAtKiosk, kind: FromPath[str]) -> Template | Redirect:
     if kind not in MOVEMENTS:
         raise NotFound("No such drawer action.")
     shift = await _my_shift(at)
@@ -147,7 +148,7 @@ async def submit_close(request: Request, at: ClerkAtKiosk) -> Template:
 
 
 @post("/kiosk/shift/{shift_id:int}/recount", name="kiosk.shift.recount")
-async def request_recount(request: Request, at: ClerkAtKiosk, shift_id: int) -> Template | Redirect:
+async def request_recount(request: Request, at: ClerkAtKiosk, shift_id: FromPath[int]) -> Template | Redirect:
     shift = await drawers.get_shift(shift_id)
     if shift["terminal"] != at.terminal_id:
         raise NotFound("That shift is not on this terminal.")

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import FormMultiDict
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.auth.roles import Role
@@ -101,13 +102,13 @@ async def _board_page(request: Request, location_id: int, day: date,
 
 
 @get("/reconciliation/{location_id:int}/{day:date}", name="reconciliation.board", guards=READ)
-async def day_board(request: Request, location_id: int, day: date) -> Template:
+async def day_board(request: Request, location_id: FromPath[int], day: FromPath[date]) -> Template:
     return await _board_page(request, location_id, day)
 
 
 @get("/reconciliation/{location_id:int}/{day:date}/shifts.csv", name="reconciliation.csv",
      guards=READ)
-async def board_csv(request: Request, location_id: int, day: date) -> Response[str]:
+async def board_csv(request: Request, location_id: FromPath[int], day: FromPath[date]) -> Response[str]:
     board = await boards.day_board(principal(request), location_id, day)
     rows = []
     for s in board.shifts:
@@ -134,7 +135,7 @@ async def board_csv(request: Request, location_id: int, day: date) -> Response[s
 
 @get("/reconciliation/{location_id:int}/{day:date}/deposits.csv",
      name="reconciliation.deposits_csv", guards=READ)
-async def deposits_csv(request: Request, location_id: int, day: date) -> Response[str]:
+async def deposits_csv(request: Request, location_id: FromPath[int], day: FromPath[date]) -> Response[str]:
     board = await boards.day_board(principal(request), location_id, day)
     body = to_csv(
         ["deposit", "location", "business_date", "bag", "status", "cash", "checks",
@@ -148,7 +149,7 @@ async def deposits_csv(request: Request, location_id: int, day: date) -> Respons
 
 @get("/reconciliation/{location_id:int}/{day:date}/ledger.csv", name="reconciliation.ledger_csv",
      guards=READ)
-async def ledger_csv(request: Request, location_id: int, day: date) -> Response[str]:
+async def ledger_csv(request: Request, location_id: FromPath[int], day: FromPath[date]) -> Response[str]:
     board = await boards.day_board(principal(request), location_id, day)
     body = to_csv(["location", "business_date", "account", "balance_debit_positive"],
                   [[board.location["code"], day, code, cents(total)]
@@ -158,7 +159,7 @@ async def ledger_csv(request: Request, location_id: int, day: date) -> Response[
 
 @get("/reconciliation/{location_id:int}/{day:date}/receipts.csv",
      name="reconciliation.receipts_csv", guards=READ)
-async def receipts_csv(request: Request, location_id: int, day: date) -> Response[str]:
+async def receipts_csv(request: Request, location_id: FromPath[int], day: FromPath[date]) -> Response[str]:
     board = await boards.day_board(principal(request), location_id, day)
     body = to_csv(["location", "business_date", "terminal", "first", "last", "issued",
                    "previous_day_last", "gap", "missing"],
@@ -171,7 +172,7 @@ async def receipts_csv(request: Request, location_id: int, day: date) -> Respons
 
 @get("/reconciliation/{location_id:int}/{day:date}/report.pdf", name="reconciliation.report",
      guards=READ)
-async def daily_report(request: Request, location_id: int, day: date) -> Response[bytes]:
+async def daily_report(request: Request, location_id: FromPath[int], day: FromPath[date]) -> Response[bytes]:
     board = await boards.day_board(principal(request), location_id, day)
     body = pdf.daily_report(board, datetime.now(UTC))
     return _download(body, f"reconciliation-{board.location['code']}-{day}.pdf",
@@ -212,12 +213,12 @@ def rules_limit() -> int:
 
 
 @get("/reconciliation/shift/{shift_id:int}", name="reconciliation.shift", guards=READ)
-async def shift_review(request: Request, shift_id: int) -> Template:
+async def shift_review(request: Request, shift_id: FromPath[int]) -> Template:
     return await _shift_page(request, shift_id)
 
 
 @post("/reconciliation/shift/{shift_id:int}/review", name="reconciliation.review", guards=WORK)
-async def review_shift(request: Request, shift_id: int) -> Template | Redirect:
+async def review_shift(request: Request, shift_id: FromPath[int]) -> Template | Redirect:
     form = await request.form()
     data = variances.ReviewForm(
         outcome=text(form, "outcome", 20), reason_code=text(form, "reason_code", 32),
@@ -253,13 +254,14 @@ async def _deposit_form_page(request: Request, location_id: int, day: date,
 
 @get("/reconciliation/{location_id:int}/{day:date}/deposit", name="reconciliation.deposit_new",
      guards=WORK)
-async def new_deposit(request: Request, location_id: int, day: date) -> Template:
+async def new_deposit(request: Request, location_id: FromPath[int], day: FromPath[date]) -> Template:
     return await _deposit_form_page(request, location_id, day)
 
 
 @post("/reconciliation/{location_id:int}/{day:date}/deposit",
       name="reconciliation.deposit_prepare", guards=WORK)
-async def prepare_deposit(request: Request, location_id: int, day: date) -> Template | Redirect:
+async def prepare_deposit(request: Request, location_id: FromPath[int],
+                          day: FromPath[date]) -> Template | Redirect:
     form = await request.form()
     errors: dict[str, str] = {}
     counts = _denominations(form, errors)
@@ -293,13 +295,13 @@ async def _deposit_page(request: Request, deposit_id: int, error: DomainError | 
 
 
 @get("/reconciliation/deposit/{deposit_id:int}", name="reconciliation.deposit", guards=READ)
-async def show_deposit(request: Request, deposit_id: int) -> Template:
+async def show_deposit(request: Request, deposit_id: FromPath[int]) -> Template:
     return await _deposit_page(request, deposit_id)
 
 
 @get("/reconciliation/deposit/{deposit_id:int}/slip.pdf", name="reconciliation.slip",
      guards=READ)
-async def deposit_slip(request: Request, deposit_id: int) -> Response[bytes]:
+async def deposit_slip(request: Request, deposit_id: FromPath[int]) -> Response[bytes]:
     deposit = await deposits.get_deposit(principal(request), deposit_id)
     return _download(pdf.deposit_slip(deposit), f"deposit-slip-{deposit['bag_number']}.pdf",
                      "application/pdf", inline=True)
@@ -307,7 +309,7 @@ async def deposit_slip(request: Request, deposit_id: int) -> Response[bytes]:
 
 @post("/reconciliation/deposit/{deposit_id:int}/verify", name="reconciliation.verify",
       guards=WORK)
-async def verify_deposit(request: Request, deposit_id: int) -> Template | Redirect:
+async def verify_deposit(request: Request, deposit_id: FromPath[int]) -> Template | Redirect:
     form = await request.form()
     errors: dict[str, str] = {}
     amount = _money_field(form, "counted_cash", errors)
@@ -323,7 +325,7 @@ async def verify_deposit(request: Request, deposit_id: int) -> Template | Redire
 
 
 @post("/reconciliation/deposit/{deposit_id:int}/send", name="reconciliation.send", guards=WORK)
-async def send_deposit(request: Request, deposit_id: int) -> Template | Redirect:
+async def send_deposit(request: Request, deposit_id: FromPath[int]) -> Template | Redirect:
     try:
         await deposits.send(principal(request), deposit_id)
     except DomainError as exc:
@@ -334,7 +336,7 @@ async def send_deposit(request: Request, deposit_id: int) -> Template | Redirect
 
 @post("/reconciliation/deposit/{deposit_id:int}/confirm", name="reconciliation.confirm",
       guards=WORK)
-async def confirm_deposit(request: Request, deposit_id: int) -> Template | Redirect:
+async def confirm_deposit(request: Request, deposit_id: FromPath[int]) -> Template | Redirect:
     form = await request.form()
     errors: dict[str, str] = {}
     amount = _money_field(form, "bank_amount", errors)
@@ -356,7 +358,7 @@ async def confirm_deposit(request: Request, deposit_id: int) -> Template | Redir
 
 @post("/reconciliation/{location_id:int}/{day:date}/sign-off", name="reconciliation.sign_off",
       guards=DECIDE)
-async def sign_off(request: Request, location_id: int, day: date) -> Template | Redirect:
+async def sign_off(request: Request, location_id: FromPath[int], day: FromPath[date]) -> Template | Redirect:
     try:
         await signoff.sign_off(principal(request), location_id, day)
     except DomainError as exc:
@@ -367,7 +369,7 @@ async def sign_off(request: Request, location_id: int, day: date) -> Template | 
 
 @post("/reconciliation/{location_id:int}/{day:date}/adjust", name="reconciliation.adjust",
       guards=DECIDE)
-async def adjust(request: Request, location_id: int, day: date) -> Template | Redirect:
+async def adjust(request: Request, location_id: FromPath[int], day: FromPath[date]) -> Template | Redirect:
     form = await request.form()
     errors: dict[str, str] = {}
     amount = _money_field(form, "amount", errors)

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from litestar import Request, Response, get
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from app.auth.roles import Role
@@ -56,7 +57,7 @@ async def reports_page(request: Request) -> Template:
 
 
 @get("/reports/revenue.csv", name="reports.revenue_csv", guards=READ)
-async def revenue_csv(request: Request, by: str = "product") -> Response[str]:
+async def revenue_csv(request: Request, by: FromQuery[str] = "product") -> Response[str]:
     period, location_id, _ = _params(request)
     rows = await queries.revenue_by(principal(request), by, period, location_id)
     body = to_csv([by, "label", "amount", "transactions", "from", "to"], [
@@ -80,7 +81,7 @@ async def over_short_csv(request: Request) -> Response[str]:
 
 
 @get("/reports/chart.svg", name="reports.chart", guards=READ)
-async def chart(request: Request, by: str = "product") -> Response[str]:
+async def chart(request: Request, by: FromQuery[str] = "product") -> Response[str]:
     actor = principal(request)
     period, location_id, _ = _params(request)
     if by.startswith("over_short_"):
