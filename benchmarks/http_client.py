@@ -62,6 +62,20 @@ class HttpClient:
 
     async def _exchange(self, method: str, path: str, body: bytes,
                         headers: dict[str, str]) -> Reply:
+        reused = self._writer is not None
+        try:
+            return await self._send(method, path, body, headers)
+        except (asyncio.IncompleteReadError, ConnectionError) as exc:
+            # The server closes a keep-alive connection that sat idle (uvicorn: 5 s). Like a
+            # browser, send again on a new connection -- only when nothing came back.
+            partial = getattr(exc, "partial", b"")
+            await self.close()
+            if not reused or partial:
+                raise
+            return await self._send(method, path, body, headers)
+
+    async def _send(self, method: str, path: str, body: bytes,
+                    headers: dict[str, str]) -> Reply:
         if self._writer is None:
             self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
         assert self._reader is not None
