@@ -9,6 +9,7 @@ asserted byte for byte.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Final
@@ -83,8 +84,23 @@ def _encode_char(char: str, codec: str) -> bytes:
     return b"?"
 
 
+# Every control character that encode_text prints as ``?`` (everything below space except
+# newline, and DEL); text without them can be encoded by the codec in one call.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+
+
 def encode_text(text: str, page: CodePage) -> bytes:
     """Encode printable text; control characters other than newline become ``?``."""
+    if _CONTROL.search(text) is None:
+        try:
+            return text.encode(page.name)  # the common case: every character is in the page
+        except UnicodeEncodeError:
+            pass
+    return _encode_per_char(text, page.name)
+
+
+def _encode_per_char(text: str, codec: str) -> bytes:
+    """The reference encoding, one character at a time (with the fallbacks)."""
     out = bytearray()
     for char in text:
         if char == "\n":
@@ -92,7 +108,7 @@ def encode_text(text: str, page: CodePage) -> bytes:
         elif ord(char) < 0x20 or ord(char) == 0x7F:
             out += b"?"
         else:
-            out += _encode_char(char, page.name)
+            out += _encode_char(char, codec)
     return bytes(out)
 
 

@@ -11,6 +11,7 @@ anything that looks like more of a card number is refused.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -119,21 +120,36 @@ def columns_for(width_mm: int) -> int:
         raise ValueError(f"paper width must be 58 or 80 mm, got {width_mm}") from None
 
 
+# The characters textwrap rewrites before wrapping (tabs are expanded, the others become spaces)
+_WRAP_REWRITES = re.compile("[\t\n\x0b\x0c\r]")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``textwrap.wrap(text, width)``, without its work for the common line that already fits.
+
+    Such a line comes back unchanged unless textwrap would rewrite a character, or drop
+    trailing whitespace (all of it, when the line is blank).
+    """
+    if len(text) <= width and text and not text[-1].isspace() and _WRAP_REWRITES.search(text) is None:
+        return [text]
+    return textwrap.wrap(text, width)
+
+
 def _two_columns(left: str, right: str, columns: int) -> list[str]:
     """``left`` wrapped, ``right`` right-aligned on the last line (or alone if no room)."""
     room = columns - len(right) - 1
     if room < 1:
         return [
-            *textwrap.wrap(left, columns),
-            *(part.rjust(columns) for part in textwrap.wrap(right, columns)),
+            *_wrap(left, columns),
+            *(part.rjust(columns) for part in _wrap(right, columns)),
         ]
-    wrapped = textwrap.wrap(left, room) or [""]
+    wrapped = _wrap(left, room) or [""]
     *head, last = wrapped
     return [*head, last.ljust(room) + " " + right]
 
 
 def _wrapped(text: str, columns: int, **style: object) -> Iterator[Line]:
-    for chunk in textwrap.wrap(text, columns) or [""]:
+    for chunk in _wrap(text, columns) or [""]:
         yield Line(chunk, **style)  # type: ignore[arg-type]
 
 

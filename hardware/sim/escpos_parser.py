@@ -7,6 +7,7 @@ simulated printer can keep every job as readable text and answer real-time statu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -46,6 +47,9 @@ ESC_PARAMS = {
     "D": 0,
 }
 GS_PARAMS = {"!": 1, "B": 1, "h": 1, "w": 1, "f": 1, "H": 1, "L": 2, "W": 2, "a": 1, "P": 2, "b": 1, "I": 1}
+# Bytes that print as characters: every command and control byte is below 0x20. The code pages
+# are single-byte, so a run decodes in one call to exactly what byte-by-byte decoding gives.
+PRINTABLE_RUN = re.compile(rb"[\x20-\xff]+")
 
 
 class Incomplete(Exception):
@@ -116,6 +120,11 @@ class EscposParser:
 
     def _step(self, pos: int) -> tuple[int, bytes]:
         byte = self._buffer[pos]
+        if byte >= 0x20:  # text: take the whole run of printable bytes at once
+            run = PRINTABLE_RUN.match(self._buffer, pos)
+            end = run.end() if run is not None else pos + 1  # it always matches at a byte >= 0x20
+            self._line += self._buffer[pos:end].decode(self.state.codec, errors="replace")
+            return end, b""
         if byte == LF:
             self._emit_line()
             return pos + 1, b""
@@ -127,8 +136,6 @@ class EscposParser:
             return self._gs(pos)
         if byte == 0x09:
             self._line += " "
-        elif byte >= 0x20:
-            self._line += bytes([byte]).decode(self.state.codec, errors="replace")
         return pos + 1, b""  # CR and other control bytes print nothing
 
     def _dle(self, pos: int) -> tuple[int, bytes]:
