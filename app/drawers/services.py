@@ -319,6 +319,40 @@ def _check_movement(kind: str, amount_cents: int, reason: str, actor: Principal,
             )
 
 
+#: The cash the drawer should hold: the ledger's drawer-cash balance for the shift.
+_DRAWER_CASH_SQL = """
+SELECT COALESCE(SUM(p.amount_cents), 0) AS cash
+FROM posting p JOIN ledger_account a ON a.id = p.account
+WHERE p.shift = {} AND a.code = {}"""
+
+#: What each kind of cash leaving the drawer is called in the clerk's message.
+CASH_OUT_WORDS = {"paid_out": "paid-out", "safe_drop": "safe drop", "refund": "cash refund",
+                  "void": "cash given back on the void"}
+
+
+async def drawer_cash(shift_id: int) -> int:
+    """The cash the drawer should hold now: float, sales, movements and refunds so far."""
+    return int(await sql.fetch_value(_DRAWER_CASH_SQL, shift_id, DRAWER_CASH) or 0)
+
+
+async def require_cash_on_hand(shift_id: int, amount_cents: int, kind: str) -> None:
+    """Cash leaves a drawer only if the drawer should hold that much.
+
+    Call inside the transaction that locked the shift (sales, movements and refunds of one
+    drawer run one after another), so nothing changes the balance between check and posting.
+    """
+    if amount_cents <= 0:
+        return
+    held = await drawer_cash(shift_id)
+    if amount_cents > held:
+        raise ValidationFailed(
+            f"This drawer should hold only {money(held)} in cash, less than the "
+            f"{money(amount_cents)} for this {CASH_OUT_WORDS[kind]}. Pay out less, or pay the "
+            "rest another way.",
+            field_errors={"amount": f"At most {money(held)}."},
+        )
+
+
 async def cash_movement(
     actor: Principal,
     *,
@@ -340,6 +374,8 @@ async def cash_movement(
         if shift["status"] != states.OPEN:
             raise NoOpenShift("This shift is closed; open a shift before using the drawer.")
         _check_drawer_actor(actor, shift)
+        if kind in ("paid_out", "safe_drop"):
+            await require_cash_on_hand(shift_id, amount_cents, kind)
         movement = CashMovement(
             shift=shift_id, kind=kind, amount_cents=amount_cents, reason=reason.strip()[:200],
             created_by=actor.id, witness=witness.id if witness else None,

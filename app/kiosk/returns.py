@@ -5,6 +5,7 @@ run on the terminal, answer stored); only an approved card refund is passed to t
 service, which records the void or refund with its reversing ledger entry in one transaction.
 Above the override threshold a supervisor's (void: lead's) PIN is checked before anything is
 sent to the terminal, so no card is refunded for a return that would then be refused.
+Cash goes back only from a drawer that holds it (checked before the terminal, too).
 After the commit: the drawer opens for cash, stored value comes off the card, the receipt prints.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.auth.principal import Principal
+from app.drawers import services as drawers
 from app.errors import DomainError, ValidationFailed
 from app.kiosk import checkout, devices
 from app.kiosk.context import AtKiosk
@@ -81,6 +83,14 @@ async def _card_balance(at: AtKiosk, sale: dict[str, Any]) -> int | None:
     return int(card["stored_value_cents"])
 
 
+async def _require_cash_on_hand(at: AtKiosk, amount_cents: int, kind: str) -> None:
+    """The drawer must hold the cash to give back: checked before any card money moves (the
+    sales service checks again in its transaction)."""
+    if amount_cents > 0:
+        shift = await drawers.require_open_shift(at.clerk, at.terminal_id)
+        await drawers.require_cash_on_hand(int(shift["id"]), amount_cents, kind)
+
+
 async def refund(at: AtKiosk, *, sale_id: int, quantities: Mapping[int, int], reason: str,
                  key: str, override: Principal | None, check_number: str = "") -> sales.SaleResult:
     refundable = await sales.refundable(sale_id)
@@ -92,6 +102,7 @@ async def refund(at: AtKiosk, *, sale_id: int, quantities: Mapping[int, int], re
         raise ValidationFailed("Part of this refund goes back by check: enter the number of the "
                                "check you give the customer.",
                                field_errors={"check_number": "Enter the check number."})
+    await _require_cash_on_hand(at, chosen.by_kind.get(CASH, 0), "refund")
     balance = await _card_balance(at, refundable.sale)
     tenders = [TenderInput(kind=kind, amount_cents=amount,
                            check_number=check_number.strip() if kind == CHECK else None)
@@ -117,6 +128,8 @@ async def void(at: AtKiosk, *, sale_id: int, reason: str, key: str,
                    section_id=int(sale["section_id"]), amount_cents=int(sale["total_cents"]))
     if sale["kind"] != "sale" or sale["returns"]:
         raise ValidationFailed("Only a sale with no refunds yet can be voided; refund it instead.")
+    await _require_cash_on_hand(
+        at, sum(int(t["amount_cents"]) for t in sale["tenders"] if t["kind"] == CASH), "void")
     refunds = [await _card_refund(at, int(t["amount_cents"]))
                for t in sale["tenders"] if t["kind"] == CARD]
     result = await sales.void_sale(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id,

@@ -43,7 +43,7 @@ from app.catalog.rules import (
     sellable_pass_months,
 )
 from app.db import is_sqlite, write_transaction
-from app.drawers.services import require_open_shift
+from app.drawers.services import require_cash_on_hand, require_open_shift
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.formatting import business_date as agency_date
 from app.ledger import services as ledger
@@ -51,6 +51,7 @@ from app.sales import cards
 from app.sales.authority import OverrideAction, check_decider, check_override
 from app.sales.cart import (
     CARD,
+    CASH,
     AppliedTender,
     Cart,
     CartLine,
@@ -951,6 +952,7 @@ async def _record_return(
     override: Principal | None,
     card_balance_cents: int | None,
 ) -> SaleResult:
+    await require_cash_on_hand(int(shift["id"]), settlement.by_kind.get(CASH, 0), kind)
     numbered = await _take_receipt_number(terminal_id, key)
     terminal, number, sale_id = numbered.terminal, numbered.number, numbered.sale_id
     attempts = await _check_card_tenders(settlement.tenders, terminal_id=terminal_id, kind=REFUND)

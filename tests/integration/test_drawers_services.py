@@ -235,6 +235,26 @@ async def test_a_large_paid_out_needs_a_lead_or_supervisor_override(counter: Cou
     assert row is not None and row["override_by"] == counter.supervisor.id
 
 
+async def test_cash_never_leaves_a_drawer_that_does_not_hold_it(counter: Counter) -> None:
+    shift_id = await open_counter(counter, day=DAY)
+    movements_before = await CashMovement.count().where(CashMovement.shift == shift_id)
+    with pytest.raises(ValidationFailed, match=r"should hold only \$150.00") as refused:
+        await drawers.cash_movement(counter.clerk, shift_id=shift_id, kind="paid_out",
+                                    amount_cents=FLOAT_CENTS + 1, reason="Supplies",
+                                    override=counter.supervisor)
+    assert refused.value.field_errors == {"amount": "At most $150.00."}
+    with pytest.raises(ValidationFailed, match="for this safe drop"):
+        await drawers.cash_movement(counter.clerk, shift_id=shift_id, kind="safe_drop",
+                                    amount_cents=FLOAT_CENTS + 1, reason="", witness=counter.lead)
+    assert await CashMovement.count().where(CashMovement.shift == shift_id) == movements_before
+    assert await drawers.drawer_cash(shift_id) == FLOAT_CENTS
+    await drawers.cash_movement(counter.clerk, shift_id=shift_id, kind="safe_drop",
+                                amount_cents=FLOAT_CENTS, reason="", witness=counter.lead)
+    with pytest.raises(ValidationFailed, match=r"should hold only \$0.00"):
+        await drawers.cash_movement(counter.clerk, shift_id=shift_id, kind="paid_out",
+                                    amount_cents=1, reason="Stamps")
+
+
 async def test_a_no_sale_is_recorded_and_audited_without_moving_money(counter: Counter) -> None:
     shift_id = await open_counter(counter, day=DAY)
     before = await JournalTransaction.count()
@@ -281,6 +301,7 @@ operations = st.lists(
 async def test_expected_cash_is_float_plus_takings_minus_change_payouts_and_drops(
     counter: Counter, ops: list[tuple[str, int, int]], float_twenties: int
 ) -> None:
+    """...and cash never leaves a drawer that does not hold it (refused, nothing changes)."""
     counter.terminal_id = await make_terminal(counter.location_id)  # a fresh drawer per example
     shift_id = await open_counter(counter, day=DAY, float_counts={2000: float_twenties})
     float_cents = 2000 * float_twenties
@@ -292,6 +313,12 @@ async def test_expected_cash_is_float_plus_takings_minus_change_payouts_and_drop
                 await sell(counter, shift_id, taken=amount, change=give_back)
                 taken += amount
                 change += give_back
+            elif kind in ("paid_out", "safe_drop") and amount > (
+                    float_cents + taken - change - paid_out - drops + paid_in):
+                with pytest.raises(ValidationFailed, match="should hold only"):
+                    await drawers.cash_movement(counter.clerk, shift_id=shift_id, kind=kind,
+                                                amount_cents=amount, reason="property",
+                                                witness=counter.lead)
             else:
                 await drawers.cash_movement(counter.clerk, shift_id=shift_id, kind=kind,
                                             amount_cents=amount, reason="property",

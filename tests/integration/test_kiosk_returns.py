@@ -6,6 +6,7 @@ import re
 
 from app.auth.roles import Role
 from app.catalog import rules
+from app.drawers import services as drawers
 from app.kiosk import devices
 from app.ledger import services as ledger
 from app.ledger.accounts import DRAWER_CASH
@@ -91,6 +92,31 @@ async def test_void_a_card_sale_refunds_on_the_terminal(browser: Browser) -> Non
     refund_attempt = await PaymentAttempt.select().where(
         (PaymentAttempt.kind == "refund") & (PaymentAttempt.sale == void_id)).first()
     assert refund_attempt["status"] == "approved"
+
+
+async def test_no_void_when_the_drawer_lacks_the_cash_and_the_card_is_not_refunded(
+        browser: Browser) -> None:
+    counter, clerk = await selling_counter(browser)
+    book = await make_product(counter.admin, rules.TICKET_BOOK, 1_500)  # a void needs no PIN
+    await _add(browser, book)
+    started = await browser.post_form("/kiosk/pay/card", {"amount": "10"}, headers=HX)
+    assert "Approved" in (await _wait_card(browser, started.text)).text
+    cash = await browser.get("/kiosk/tender/cash", headers=HX)
+    sale_id = await _sale_id(await browser.post_form(
+        "/kiosk/pay/cash", {"idempotency_key": _key(cash.text), "tendered": "5"}, headers=HX))
+    sale = await Sale.select().where(Sale.id == sale_id).first()
+    witness = await make_user(Role.LEAD, (counter.org.section_id,))
+    await drawers.cash_movement(clerk, shift_id=sale["shift"], kind="safe_drop",
+                                amount_cents=10_000 + 1, reason="", witness=witness)
+    found = await browser.get(f"/kiosk/refund?code={sale['receipt_number']}")
+    key = re.findall(r'name="idempotency_key" value="([0-9a-f]+)"', found.text)[-1]
+    card_refunds = await PaymentAttempt.count().where(PaymentAttempt.kind == "refund")
+    refused = await browser.post_form(f"/kiosk/void/{sale_id}", {"idempotency_key": key,
+                                                                "reason": "keyed_in_error"})
+    assert refused.status_code == 200
+    assert "This drawer should hold only $4.99 in cash, less than the $5.00" in refused.text
+    assert not await Sale.exists().where(Sale.original == sale_id)
+    assert await PaymentAttempt.count().where(PaymentAttempt.kind == "refund") == card_refunds
 
 
 async def test_lost_terminal_reply_goes_to_the_supervisor_list(browser: Browser) -> None:

@@ -144,6 +144,28 @@ async def test_a_partial_refund_with_a_supervisor_override(shop: Shop) -> None:
     assert txn["kind"] == "refund" and sum(leg["amount_cents"] for leg in txn["legs"]) == 0
 
 
+async def test_a_cash_refund_needs_the_cash_in_the_drawer(shop: Shop) -> None:
+    sale_id = await sell_cash(shop, [line(shop.scrip, 2)], 2 * SCRIP_CENTS)
+    in_drawer = FLOAT_CENTS + 2 * SCRIP_CENTS
+    await drawers.cash_movement(shop.clerk, shift_id=shop.shift_id, kind="safe_drop",
+                                amount_cents=in_drawer - SCRIP_CENTS + 1, reason="",
+                                witness=shop.lead)
+    sale = await sales.get_sale(sale_id)
+    refund = dict(terminal_id=shop.terminal_id, original_sale_id=sale_id,
+                  line_quantities={sale["lines"][0]["id"]: 1}, reason_code="overcharge",
+                  refund_tenders=[cash(SCRIP_CENTS)])
+    sales_before = await Sale.count()
+    with pytest.raises(ValidationFailed, match=r"only \$4.99 in cash, less than the \$5.00"):
+        await sales.refund_sale(shop.clerk, idempotency_key=key(), **refund)  # type: ignore[arg-type]
+    assert await Sale.count() == sales_before
+    assert await shift_balance(shop.shift_id, DRAWER_CASH) == SCRIP_CENTS - 1
+    await drawers.cash_movement(shop.clerk, shift_id=shop.shift_id, kind="paid_in",
+                                amount_cents=1, reason="A cent from the safe")
+    result = await sales.refund_sale(shop.clerk, idempotency_key=key(), **refund)  # type: ignore[arg-type]
+    assert result.total_cents == -SCRIP_CENTS
+    assert await shift_balance(shop.shift_id, DRAWER_CASH) == 0
+
+
 async def test_refunding_more_than_was_sold_is_refused(shop: Shop) -> None:
     sale_id = await sell_cash(shop, [line(shop.scrip, 3)], 3 * SCRIP_CENTS)
     line_id = (await sales.get_sale(sale_id))["lines"][0]["id"]
