@@ -6,7 +6,9 @@ postgresql://postgres@127.0.0.1:5432/faredesk_bench_sales), `faredesk migrate`,
 browser and its own clerk (benchmarks/sales_setup.py). The server is a separate process:
 `python -m uvicorn app.asgi:app --workers 2` on a free loopback port, all devices sim://.
 
-This process drives it over loopback with httpx.AsyncClient, one client (cookie jar) per kiosk:
+This process drives it over loopback with a small keep-alive HTTP/1.1 client
+(benchmarks/http_client.py; httpx spent as much CPU per request as the server's own routing, on
+the same two cores), one connection and cookie jar per kiosk:
 each kiosk signs its clerk in with the PIN and opens its shift through the kiosk pages, then
 sells in a closed loop with no think time (benchmarks/sales_kiosk.py: add two products, open
 the cash dialog, pay cash, load the done screen). Phases at 1, 8 and 32 concurrent kiosks, each
