@@ -101,8 +101,6 @@ SHIFT_IN_USE_SQL = (_SHIFT_SELECT + "WHERE s.terminal = {} AND s.status IN ("
 #: A location's shifts of one business day, in the order they opened.
 SHIFTS_FOR_DAY_SQL = (_SHIFT_SELECT
                       + "WHERE s.location = {} AND s.business_date = {} ORDER BY s.opened_at")
-#: Lock one shift row until the transaction ends (PostgreSQL only).
-LOCK_SHIFT_SQL = "SELECT id FROM shift WHERE id = {} FOR UPDATE"
 
 
 def _shape(row: dict[str, Any]) -> dict[str, Any]:
@@ -114,14 +112,6 @@ def _shape_or_none(row: dict[str, Any] | None) -> dict[str, Any] | None:
     return _shape(row) if row is not None else None
 
 
-async def lock_shift(shift_id: int) -> None:
-    """Hold the shift row until the transaction ends, so a sale, a cash movement and the close
-    of one drawer happen one after another (PostgreSQL; SQLite's IMMEDIATE write transactions
-    already serialise writers)."""
-    if not is_sqlite():
-        await sql.execute(LOCK_SHIFT_SQL, shift_id)
-
-
 async def get_shift(shift_id: int) -> dict[str, Any]:
     row = await sql.fetch_one(SHIFT_BY_ID_SQL, shift_id)
     if row is None:
@@ -130,7 +120,9 @@ async def get_shift(shift_id: int) -> dict[str, Any]:
 
 
 async def _get_locked_shift(shift_id: int) -> dict[str, Any]:
-    """`lock_shift` then `get_shift`, in one statement: the shift read under its lock."""
+    """The shift read under its row lock, held until the transaction ends, so a sale, a cash
+    movement and the close of one drawer happen one after another (PostgreSQL; SQLite's
+    IMMEDIATE write transactions already serialise writers)."""
     if is_sqlite():
         return await get_shift(shift_id)
     row = await sql.fetch_one(SHIFT_BY_ID_LOCKED_SQL, shift_id)
@@ -319,12 +311,6 @@ def _check_movement(kind: str, amount_cents: int, reason: str, actor: Principal,
             )
 
 
-#: The cash the drawer should hold: the ledger's drawer-cash balance for the shift.
-_DRAWER_CASH_SQL = """
-SELECT COALESCE(SUM(p.amount_cents), 0) AS cash
-FROM posting p JOIN ledger_account a ON a.id = p.account
-WHERE p.shift = {} AND a.code = {}"""
-
 #: What each kind of cash leaving the drawer is called in the clerk's message.
 CASH_OUT_WORDS = {"paid_out": "paid-out", "safe_drop": "safe drop", "refund": "cash refund",
                   "void": "cash given back on the void"}
@@ -332,7 +318,7 @@ CASH_OUT_WORDS = {"paid_out": "paid-out", "safe_drop": "safe drop", "refund": "c
 
 async def drawer_cash(shift_id: int) -> int:
     """The cash the drawer should hold now: float, sales, movements and refunds so far."""
-    return int(await sql.fetch_value(_DRAWER_CASH_SQL, shift_id, DRAWER_CASH) or 0)
+    return (await ledger.shift_balances(shift_id)).get(DRAWER_CASH, 0)
 
 
 async def require_cash_on_hand(shift_id: int, amount_cents: int, kind: str) -> None:

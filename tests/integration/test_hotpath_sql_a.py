@@ -143,17 +143,6 @@ async def test_require_open_shift_is_one_statement_in_or_out_of_a_transaction(
             await drawers.require_open_shift(counter.clerk, counter.terminal_id)
 
 
-async def test_locking_a_shift_joins_the_transaction(counter: Counter) -> None:
-    shift_id = await open_counter(counter)
-    async with write_transaction():
-        await drawers.lock_shift(shift_id)
-        same(await drawers.get_shift(shift_id), await orm_shift(shift_id))
-    await drawers.lock_shift(shift_id)  # outside a transaction: harmless
-    movement = await drawers.cash_movement(counter.clerk, shift_id=shift_id, kind="paid_in",
-                                           amount_cents=500, reason="Change from the bank")
-    assert movement > 0
-
-
 # ---------------------------------------------------------------- products, as the ORM read them
 
 
