@@ -32,7 +32,6 @@ from app.catalog import services as catalog
 from app.catalog.errors import NoPrice
 from app.catalog.rules import (
     MONTHLY_PASS,
-    PRODUCT_KINDS,
     STORED_VALUE,
     add_months,
     check_card_eligibility,
@@ -240,32 +239,6 @@ def _pass_month(line: CartLine, today: date, name: str) -> date:
                            field_errors={"valid_from": "Choose the pass month."})
 
 
-#: The products (ids expanded into {ids}) with their fare category, as catalog.get_product
-#: gives them, and the price in force at a moment (price_cents; NULL: no price yet).
-_CATALOG_SQL = """
-SELECT p.id, p.code, p.name, p.kind, p.fare_category, p.barcode, p.requires_card, p.min_cents,
-       p.max_cents, p.balance_cap_cents, p.description, p.active, p.sort, p.created_at,
-       fc.code AS fare_category_code, fc.name AS fare_category_name, fc.reduced AS reduced,
-       fc.active AS fare_category_active,
-       (SELECT pr.amount_cents FROM price pr
-        WHERE pr.product = p.id AND pr.effective_from <= {{}}
-        ORDER BY pr.effective_from DESC, pr.id DESC LIMIT 1) AS price_cents
-FROM product p LEFT JOIN fare_category fc ON fc.id = p.fare_category
-WHERE p.id IN ({ids})
-"""
-
-
-async def _catalog_rows(product_ids: set[int], at: datetime) -> dict[int, dict[str, Any]]:
-    """Every product of a cart and its price at `at`, in one query (id -> product)."""
-    ids = sorted(product_ids)
-    rows = await sql.fetch(_CATALOG_SQL.format(ids=", ".join(["{}"] * len(ids))),
-                           catalog.utc(at), *ids)
-    for row in rows:
-        row["reduced"] = bool(row["reduced"])
-        row["kind_label"] = PRODUCT_KINDS.get(row["kind"], row["kind"])
-    return {int(row["id"]): row for row in rows}
-
-
 async def price_lines(
     lines: Sequence[CartLine],
     *,
@@ -278,7 +251,7 @@ async def price_lines(
     validate_lines(lines)
     today = agency_date(at)
     balance = card_balance_cents
-    catalog_rows = await _catalog_rows({line.product_id for line in lines}, at)
+    catalog_rows = await catalog.products_with_prices({line.product_id for line in lines}, at)
     priced: list[PricedLine] = []
     for line in lines:
         product = catalog_rows.get(line.product_id)
