@@ -143,9 +143,10 @@ async def _location_name(location_id: int) -> str:
     return str(name)
 
 
-async def _refuse_locked(location_id: int, business_date: date) -> None:
+async def _day_locked(location_id: int, business_date: date) -> DayLocked:
+    """The refusal of a posting into a signed-off day, naming the location."""
     name = await _location_name(location_id)
-    raise DayLocked(
+    return DayLocked(
         f"The day {business_date.isoformat()} at {name} is signed off; "
         "post a correction dated today that names that day."
     )
@@ -189,7 +190,7 @@ async def post(
                                      location_id, business_date, shift_id)
         assert before is not None
         if before["locked"]:
-            await _refuse_locked(location_id, business_date)
+            raise await _day_locked(location_id, business_date)
         if shift_id is not None:
             _check_shift_location(shift_id, before["shift_location"], location_id)
         accounts = await _account_ids({leg.account for leg in legs})

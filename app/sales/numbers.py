@@ -51,11 +51,6 @@ def next_sale_id_sql() -> str:
     return "nextval(pg_get_serial_sequence('sale', 'id'))"
 
 
-async def reserve_sale_id() -> int:
-    """The id the next Sale row will get (see `next_sale_id_sql`)."""
-    return int(await sql.fetch_value(f"SELECT {next_sale_id_sql()} AS next_id"))
-
-
 def receipt_code(location_code: str, terminal_code: str, number: int) -> str:
     """'CENTRAL-K1-000123': what the receipt shows."""
     return f"{location_code}-{terminal_code}-{number:0{RECEIPT_DIGITS}d}"
