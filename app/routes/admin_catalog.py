@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -14,62 +12,44 @@ from app.auth.roles import Role
 from app.catalog import services as catalog
 from app.catalog.rules import PRODUCT_KINDS
 from app.errors import ValidationFailed
-from app.formatting import money, parse_money
-from app.settings import get_settings
+from app.formatting import money
+from app.forms import FormReader
 from app.web.guards import requires
-from app.web.render import int_or_none, is_htmx, page, partial, principal, redirect, text
+from app.web.render import is_htmx, page, partial, principal, redirect
 
 ADMIN = [requires(Role.ADMINISTRATOR)]
 
 
 # ---------------------------------------------------------------- form parsing
 
-
-def _cents(form: FormMultiDict, name: str, errors: dict[str, str]) -> int | None:
-    raw = text(form, name, 20)
-    if not raw:
-        return None
-    try:
-        return parse_money(raw)
-    except ValueError as exc:
-        errors[name] = str(exc)
-        return None
+MAX_SORT = 999_999
 
 
-def _product_form(form: FormMultiDict) -> tuple[catalog.ProductForm, dict[str, str]]:
-    errors: dict[str, str] = {}
-    data = catalog.ProductForm(
-        code=text(form, "code", 32).upper(), name=text(form, "name", 120),
-        kind=text(form, "kind", 24), fare_category_id=int_or_none(text(form, "fare_category_id")),
-        barcode=text(form, "barcode", 64),
-        min_cents=_cents(form, "min_cents", errors), max_cents=_cents(form, "max_cents", errors),
-        balance_cap_cents=_cents(form, "balance_cap_cents", errors),
-        description=text(form, "description", 2000),
-        sort=int_or_none(text(form, "sort", 6)) or 0, active=text(form, "active") == "1",
+def _product_form(reader: FormReader) -> catalog.ProductForm:
+    return catalog.ProductForm(
+        code=reader.text("code", 32).upper(), name=reader.text("name", 120),
+        kind=reader.text("kind", 24), fare_category_id=reader.id("fare_category_id"),
+        barcode=reader.text("barcode", 64),
+        min_cents=reader.money("min_cents", required=False),
+        max_cents=reader.money("max_cents", required=False),
+        balance_cap_cents=reader.money("balance_cap_cents", required=False),
+        description=reader.text("description", 2000),
+        sort=reader.count("sort", maximum=MAX_SORT, default=0) or 0,
+        active=reader.flag("active"),
     )
-    return data, errors
 
 
-def _category_form(form: FormMultiDict) -> catalog.CategoryForm:
+def _category_form(reader: FormReader) -> catalog.CategoryForm:
     return catalog.CategoryForm(
-        code=text(form, "code", 20).lower(), name=text(form, "name", 80),
-        reduced=text(form, "reduced") == "1", sort=int_or_none(text(form, "sort", 6)) or 0,
-        active=text(form, "active") == "1",
+        code=reader.text("code", 20).lower(), name=reader.text("name", 80),
+        reduced=reader.flag("reduced"),
+        sort=reader.count("sort", maximum=MAX_SORT, default=0) or 0,
+        active=reader.flag("active"),
     )
 
 
-def _effective_from(raw: str) -> datetime | None:
-    """A `datetime-local` value in the agency's time zone; blank means now."""
-    if not raw:
-        return None
-    try:
-        return datetime.fromisoformat(raw).replace(tzinfo=get_settings().tz)
-    except ValueError as exc:
-        raise ValidationFailed("Please correct the marked fields.", field_errors={
-            "effective_from": "Enter a date and time like 2026-12-01 00:00."}) from exc
-
-
-def _money_field(cents: int | None) -> str:
+def _amount_text(cents: int | None) -> str:
+    """Cents as the form shows them: 1234 -> '12.34' (no $ or separators)."""
     return money(cents).removeprefix("$").replace(",", "") if cents is not None else ""
 
 
@@ -115,16 +95,8 @@ def _product_values(product: dict[str, Any]) -> dict[str, Any]:
     values = dict(product)
     values["fare_category_id"] = product["fare_category"]
     for name in ("min_cents", "max_cents", "balance_cap_cents"):
-        values[name] = _money_field(product[name])
+        values[name] = _amount_text(product[name])
     values["barcode"] = product["barcode"] or ""
-    return values
-
-
-def _echo(data: catalog.ProductForm, form: FormMultiDict) -> dict[str, Any]:
-    """What the user typed, to re-render the form unchanged."""
-    values = dict(data.__dict__)
-    for name in ("min_cents", "max_cents", "balance_cap_cents"):
-        values[name] = text(form, name, 20)
     return values
 
 
@@ -151,14 +123,13 @@ async def save_product(request: Request, product_id: FromPath[int]) -> Template 
 
 
 async def _save_product(request: Request, product_id: int | None) -> Template | Redirect:
-    form = await request.form()
-    data, parse_errors = _product_form(form)
+    reader = FormReader(await request.form())
+    data = _product_form(reader)
     try:
-        if parse_errors:
-            raise ValidationFailed("Please correct the marked fields.", field_errors=parse_errors)
+        reader.raise_if_invalid()
         saved_id = await catalog.save_product(principal(request), data, product_id)
     except ValidationFailed as exc:
-        return await _product_page(request, product_id, _echo(data, form), exc)
+        return await _product_page(request, product_id, reader.values, exc)
     return await redirect(request, f"/admin/catalog/products/{saved_id}",
                           f"Product {data.name} saved.")
 
@@ -166,16 +137,13 @@ async def _save_product(request: Request, product_id: int | None) -> Template | 
 @post("/admin/catalog/products/{product_id:int}/prices", name="admin.catalog.prices.add",
       guards=ADMIN)
 async def schedule_price(request: Request, product_id: FromPath[int]) -> Template | Redirect:
-    form = await request.form()
-    values = {"amount": text(form, "amount", 20), "effective_from": text(form, "effective_from", 30)}
+    reader = FormReader(await request.form())
+    amount = reader.money("amount") or 0
+    effective_from = reader.local_datetime("effective_from")
+    values = reader.values
     try:
-        try:
-            amount = parse_money(values["amount"])
-        except ValueError as exc:
-            raise ValidationFailed("Please correct the marked fields.",
-                                   field_errors={"amount": str(exc)}) from exc
-        await catalog.schedule_price(principal(request), product_id, amount,
-                                     _effective_from(values["effective_from"]))
+        reader.raise_if_invalid()
+        await catalog.schedule_price(principal(request), product_id, amount, effective_from)
     except ValidationFailed as exc:
         context = await _prices_context(product_id, values, exc)
         if is_htmx(request):  # htmx swaps only 2xx: the panel comes back with its errors
@@ -193,8 +161,7 @@ async def schedule_price(request: Request, product_id: FromPath[int]) -> Templat
 @post("/admin/catalog/products/{product_id:int}/active", name="admin.catalog.products.active",
       guards=ADMIN)
 async def set_active(request: Request, product_id: FromPath[int]) -> Redirect:
-    form = await request.form()
-    active = text(form, "active") == "1"
+    active = FormReader(await request.form()).flag("active")
     await catalog.set_product_active(principal(request), product_id, active)
     product = await catalog.get_product(product_id)
     state = "back on sale" if active else "taken off sale"
@@ -235,11 +202,13 @@ async def save_category(request: Request, category_id: FromPath[int]) -> Templat
 
 
 async def _save_category(request: Request, category_id: int | None) -> Template | Redirect:
-    data = _category_form(await request.form())
+    reader = FormReader(await request.form())
+    data = _category_form(reader)
     try:
+        reader.raise_if_invalid()
         await catalog.save_category(principal(request), data, category_id)
     except ValidationFailed as exc:
-        return await _category_page(request, category_id, data.__dict__, exc)
+        return await _category_page(request, category_id, reader.values, exc)
     return await redirect(request, "/admin/catalog", f"Fare category {data.name} saved.")
 
 

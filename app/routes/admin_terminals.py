@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from app.audit.services import record
 from app.auth.roles import Role
 from app.errors import ValidationFailed
-from app.formatting import parse_money
+from app.forms import FormReader
 from app.kiosk import devices
 from app.org.services import list_locations
 from app.settings import get_settings
@@ -167,13 +167,15 @@ async def simulator_control(request: Request, terminal_id: FromPath[int]) -> Red
 @post("/admin/terminals/{terminal_id:int}/sim/card", name="admin.terminals.sim_card",
       guards=ADMIN)
 async def simulator_card(request: Request, terminal_id: FromPath[int]) -> Redirect:
-    form = await request.form()
+    reader = FormReader(await request.form())
     terminal = await terminals.get_terminal(terminal_id)
+    balance = reader.money("balance", required=False) or 0
+    fare_category = reader.text("fare_category", 20) or "adult"
+    serial_typed = reader.text("serial", 32)
+    reader.raise_if_invalid("The simulated card's balance: " + "; ".join(reader.errors.values()))
     try:
-        balance = parse_money(text(form, "balance", 20) or "0")
-        serial = devices.present_card(terminal, fare_category=text(form, "fare_category", 20)
-                                      or "adult", stored_value_cents=balance,
-                                      serial=text(form, "serial", 32))
+        serial = devices.present_card(terminal, fare_category=fare_category,
+                                      stored_value_cents=balance, serial=serial_typed)
     except ValueError as exc:
         raise ValidationFailed(str(exc)) from exc
     return await redirect(request, f"/admin/terminals/{terminal_id}",

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from litestar import Request, Response, get, post
-from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
@@ -14,14 +13,15 @@ from app.auth.roles import Role
 from app.drawers import services as drawers
 from app.drawers.denominations import denominations
 from app.errors import DomainError, ValidationFailed
-from app.formatting import business_date, parse_money
+from app.formatting import business_date, parse_date
+from app.forms import FormReader, parse_id
 from app.ledger.errors import DayLocked
 from app.reconciliation import board as boards
 from app.reconciliation import deposits, pdf, rules, scope, signoff, variances
 from app.reports.csv_export import cents, to_csv
 from app.settings import get_settings
 from app.web.guards import requires
-from app.web.render import int_or_none, is_htmx, page, principal, redirect, text
+from app.web.render import is_htmx, page, principal, redirect
 
 R = Role
 READ = [requires(R.LEAD, R.SUPERVISOR, R.ADMINISTRATOR, R.AUDITOR)]
@@ -40,26 +40,8 @@ def _status(error: DomainError | None, request: Request) -> int:
     return error.status_code
 
 
-def _money_field(form: FormMultiDict, name: str, errors: dict[str, str]) -> int:
-    try:
-        return parse_money(text(form, name, 20))
-    except ValueError as exc:
-        errors[name] = str(exc)
-        return 0
-
-
-def _denominations(form: FormMultiDict, errors: dict[str, str]) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for d in denominations():
-        raw = text(form, d.field, 9)
-        if not raw:
-            continue
-        if not raw.isdigit():
-            errors["denominations"] = f"Enter whole numbers of pieces ({d.label} is not)."
-            continue
-        if int(raw):
-            counts[d.cents] = int(raw)
-    return counts
+def _denomination_fields() -> dict[str, int]:
+    return {d.field: d.cents for d in denominations()}
 
 
 # ---------------------------------------------------------------- index and board
@@ -69,10 +51,10 @@ def _denominations(form: FormMultiDict, errors: dict[str, str]) -> dict[int, int
 async def index(request: Request) -> Template | Redirect:
     actor = principal(request)
     q = request.query_params
-    location_id = int_or_none(q.get("location", ""))
+    location_id = parse_id(q.get("location", ""))
     if location_id and q.get("date"):
         try:
-            day = date.fromisoformat(q["date"])
+            day = parse_date(q["date"])
         except ValueError:
             day = business_date()
         return Redirect(path=board_url(location_id, day), status_code=303)
@@ -219,15 +201,16 @@ async def shift_review(request: Request, shift_id: FromPath[int]) -> Template:
 
 @post("/reconciliation/shift/{shift_id:int}/review", name="reconciliation.review", guards=WORK)
 async def review_shift(request: Request, shift_id: FromPath[int]) -> Template | Redirect:
-    form = await request.form()
+    reader = FormReader(await request.form())
     data = variances.ReviewForm(
-        outcome=text(form, "outcome", 20), reason_code=text(form, "reason_code", 32),
-        note=text(form, "note", 2000), recommend_only=text(form, "step") == "recommend",
+        outcome=reader.text("outcome", 20), reason_code=reader.text("reason_code", 32),
+        note=reader.text("note", 2000), recommend_only=reader.text("step", 20) == "recommend",
     )
     try:
+        reader.raise_if_invalid()
         result = await variances.review(principal(request), shift_id, data)
     except DomainError as exc:
-        return await _shift_page(request, shift_id, exc, data.__dict__)
+        return await _shift_page(request, shift_id, exc, reader.values)
     shift = await drawers.get_shift(shift_id)
     return await redirect(request, board_url(int(shift["location"]), shift["business_date"]),
                           f"{shift['terminal_code']} ({shift['clerk_name']}): {result.message}")
@@ -242,9 +225,10 @@ async def _deposit_form_page(request: Request, location_id: int, day: date,
     board = await boards.day_board(principal(request), location_id, day)
     lines = board.undeposited
     if values is None:
-        values = {"shift_ids": [s.id for s in lines],
-                  "denominations": deposits.suggested_denominations(lines), "bag_number": "",
-                  "note": ""}
+        suggested = deposits.suggested_denominations(lines)
+        values = {"shift_ids": [str(s.id) for s in lines], "bag_number": "", "note": "",
+                  **{d.field: str(suggested[d.cents]) for d in denominations()
+                     if suggested.get(d.cents)}}
     return page(request, "reconciliation/deposit_form.html", {
         "board": board, "lines": lines, "values": values, "denominations": denominations(),
         "url": board_url(location_id, day),
@@ -262,22 +246,17 @@ async def new_deposit(request: Request, location_id: FromPath[int], day: FromPat
       name="reconciliation.deposit_prepare", guards=WORK)
 async def prepare_deposit(request: Request, location_id: FromPath[int],
                           day: FromPath[date]) -> Template | Redirect:
-    form = await request.form()
-    errors: dict[str, str] = {}
-    counts = _denominations(form, errors)
+    reader = FormReader(await request.form())
     data = deposits.DepositForm(
-        shift_ids=tuple(int(v) for v in form.getall("shift_ids", []) if str(v).isdigit()),
-        bag_number=text(form, "bag_number", 60), denominations=counts,
-        note=text(form, "note", 2000),
+        shift_ids=reader.ids("shift_ids"), bag_number=reader.text("bag_number", 60),
+        denominations=reader.denominations(_denomination_fields()),
+        note=reader.text("note", 2000),
     )
-    values = {"shift_ids": list(data.shift_ids), "denominations": counts,
-              "bag_number": data.bag_number, "note": data.note}
     try:
-        if errors:
-            raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
+        reader.raise_if_invalid()
         deposit_id = await deposits.prepare(principal(request), location_id, day, data)
     except DomainError as exc:
-        return await _deposit_form_page(request, location_id, day, exc, values)
+        return await _deposit_form_page(request, location_id, day, exc, reader.values)
     return await redirect(request, f"/reconciliation/deposit/{deposit_id}",
                           f"Deposit bag {data.bag_number.upper()} prepared; a second person "
                           "verifies it.")
@@ -310,16 +289,13 @@ async def deposit_slip(request: Request, deposit_id: FromPath[int]) -> Response[
 @post("/reconciliation/deposit/{deposit_id:int}/verify", name="reconciliation.verify",
       guards=WORK)
 async def verify_deposit(request: Request, deposit_id: FromPath[int]) -> Template | Redirect:
-    form = await request.form()
-    errors: dict[str, str] = {}
-    amount = _money_field(form, "counted_cash", errors)
+    reader = FormReader(await request.form())
+    amount = reader.money("counted_cash")
     try:
-        if errors:
-            raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
-        await deposits.verify(principal(request), deposit_id, amount)
+        reader.raise_if_invalid()
+        await deposits.verify(principal(request), deposit_id, amount or 0)
     except DomainError as exc:
-        return await _deposit_page(request, deposit_id, exc,
-                                   {"counted_cash": text(form, "counted_cash", 20)})
+        return await _deposit_page(request, deposit_id, exc, reader.values)
     return await redirect(request, f"/reconciliation/deposit/{deposit_id}",
                           "Deposit verified: the bag matches the slip.")
 
@@ -337,17 +313,14 @@ async def send_deposit(request: Request, deposit_id: FromPath[int]) -> Template 
 @post("/reconciliation/deposit/{deposit_id:int}/confirm", name="reconciliation.confirm",
       guards=WORK)
 async def confirm_deposit(request: Request, deposit_id: FromPath[int]) -> Template | Redirect:
-    form = await request.form()
-    errors: dict[str, str] = {}
-    amount = _money_field(form, "bank_amount", errors)
-    note = text(form, "note", 2000)
+    reader = FormReader(await request.form())
+    amount = reader.money("bank_amount")
+    note = reader.text("note", 2000)
     try:
-        if errors:
-            raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
-        status = await deposits.confirm(principal(request), deposit_id, amount, note)
+        reader.raise_if_invalid()
+        status = await deposits.confirm(principal(request), deposit_id, amount or 0, note)
     except DomainError as exc:
-        return await _deposit_page(request, deposit_id, exc, {
-            "bank_amount": text(form, "bank_amount", 20), "note": note})
+        return await _deposit_page(request, deposit_id, exc, reader.values)
     message = ("The bank confirmed the deposit." if status == rules.CONFIRMED
                else "The bank's amount differs: the deposit is flagged as a discrepancy.")
     return await redirect(request, f"/reconciliation/deposit/{deposit_id}", message)
@@ -370,31 +343,22 @@ async def sign_off(request: Request, location_id: FromPath[int], day: FromPath[d
 @post("/reconciliation/{location_id:int}/{day:date}/adjust", name="reconciliation.adjust",
       guards=DECIDE)
 async def adjust(request: Request, location_id: FromPath[int], day: FromPath[date]) -> Template | Redirect:
-    form = await request.form()
-    errors: dict[str, str] = {}
-    amount = _money_field(form, "amount", errors)
-    raw_date = text(form, "entry_date", 10)
-    entry_date: date | None = None
+    reader = FormReader(await request.form())
+    amount = reader.money("amount", allow_negative=True)
+    entry_date = reader.date("entry_date", required=False)
+    data = signoff.AdjustmentForm(
+        amount_cents=amount or 0, memo=reader.text("memo", 2000), entry_date=entry_date,
+        shift_id=reader.id("shift_id"))
     try:
-        entry_date = date.fromisoformat(raw_date) if raw_date else None
-    except ValueError:
-        errors["entry_date"] = "Enter a date like 2026-01-31."
-    values = {"amount": text(form, "amount", 20), "memo": text(form, "memo", 2000),
-              "entry_date": raw_date, "shift_id": text(form, "shift_id", 12)}
-    data = signoff.AdjustmentForm(amount_cents=amount, memo=values["memo"],
-                                  entry_date=entry_date,
-                                  shift_id=int_or_none(values["shift_id"]))
-    try:
-        if errors:
-            raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
+        reader.raise_if_invalid()
         await signoff.post_adjustment(principal(request), location_id, day, data)
     except DayLocked as exc:
         locked = ValidationFailed(exc.message, field_errors={"entry_date": exc.message})
-        return await _board_page(request, location_id, day, locked, values)
+        return await _board_page(request, location_id, day, locked, reader.values)
     except DomainError as exc:
-        return await _board_page(request, location_id, day, exc, values)
+        return await _board_page(request, location_id, day, exc, reader.values)
     return await redirect(request, board_url(location_id, day), signoff.adjustment_message(
-        amount, day, entry_date or business_date()))
+        amount or 0, day, entry_date or business_date()))
 
 
 ROUTES = [

@@ -78,11 +78,15 @@ def overlong(form: FormMultiDict, **limits: int) -> dict[str, str]:
 def int_list(form: FormMultiDict, name: str) -> tuple[int, ...]:
     values: list[int] = []
     for raw in form.getall(name, []):
-        if isinstance(raw, str) and raw.isdigit():
-            values.append(int(raw))
+        value = int_or_none(raw) if isinstance(raw, str) else None
+        if value is not None:
+            values.append(value)
     return tuple(values)
 
 
 def int_or_none(raw: str) -> int | None:
+    """Plain ASCII digits that fit a 64-bit id column, else None (`²`, `١`, 20 digits…)."""
     raw = raw.strip()
-    return int(raw) if raw.isdigit() else None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        return None
+    return int(raw)

@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.formatting import business_date, local_time, money, parse_money, short_date
+from app.formatting import (
+    business_date,
+    local_time,
+    money,
+    parse_count,
+    parse_date,
+    parse_local_datetime,
+    parse_money,
+    short_date,
+)
 
 
 @pytest.mark.parametrize(("cents", "text"), [
@@ -25,17 +34,39 @@ def test_money_sign_and_none() -> None:
 
 
 @pytest.mark.parametrize(("raw", "cents"), [
-    ("12.34", 1234), ("$1,234.5", 123450), ("7", 700), (" 0.01 ", 1), ("-3.10", -310),
+    ("12.34", 1234), ("$1,234.5", 123450), ("7", 700), (" 0.01 ", 1), (".50", 50),
+    ("1,234,567.89", 123456789), ("$0", 0), ("0012", 1200),
 ])
 def test_parse_money(raw: str, cents: int) -> None:
     assert parse_money(raw) == cents
     assert isinstance(parse_money(raw), int)
 
 
+@pytest.mark.parametrize(("raw", "cents"), [("-3.10", -310), ("-$1.50", -150), ("-5", -500)])
+def test_a_minus_sign_only_where_the_field_allows_one(raw: str, cents: int) -> None:
+    assert parse_money(raw, allow_negative=True) == cents
+    with pytest.raises(ValueError, match="without a minus sign"):
+        parse_money(raw)
+
+
+@pytest.mark.parametrize("raw", [
+    "20,00",  # was $2,000.00: a decimal comma read as a thousands separator
+    "25_00",  # was $2,500.00: Python's digit separator
+    "2.5e1", "1e3", "1e26",  # exponents (1e26 was a server error)
+    "١٢",  # Arabic-Indic digits
+    "²", "1²", "１２",  # superscript and full-width digits
+    "1,23", "12,3456", ",123", "1,,234", "1.2.3", "+5", "$-5", "$", ".", "5.", "--5",
+    "5 00", "0x10", "Infinity", "NaN", "1e", "12.34.", "$$5",
+])
+def test_parse_money_refuses_anything_but_plain_amounts(raw: str) -> None:
+    with pytest.raises(ValueError, match=r"Enter an amount like 12\.50"):
+        parse_money(raw, allow_negative=True)
+
+
 @pytest.mark.parametrize(("raw", "message"), [
     ("", "Enter an amount."), ("twelve", "Enter an amount like 12.50."),
-    ("1.234", "at most two decimal places"), ("NaN", "two decimal places"),
-    ("1000000000", "too large"),
+    ("1.234", "at most two decimal places"), ("1000000000", "too large"),
+    ("1" * 40, "too large"), ("100000000.01", "too large"),
 ])
 def test_parse_money_refuses_with_a_readable_message(raw: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -44,7 +75,39 @@ def test_parse_money_refuses_with_a_readable_message(raw: str, message: str) -> 
 
 @given(st.integers(min_value=-10_000_000_000, max_value=10_000_000_000))
 def test_money_round_trips(cents: int) -> None:
-    assert parse_money(money(cents)) == cents
+    assert parse_money(money(cents), allow_negative=True) == cents
+
+
+@pytest.mark.parametrize(("raw", "value"), [("0", 0), (" 12 ", 12), ("007", 7), ("500", 500)])
+def test_parse_count(raw: str, value: int) -> None:
+    assert parse_count(raw, maximum=500) == value
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ("", "whole number"), ("-1", "whole number"), ("1.5", "whole number"), ("1e3", "whole number"),
+    ("٣", "whole number"), ("²", "whole number"), ("1_000", "whole number"), ("+2", "whole number"),
+    ("501", "at most 500"), ("9" * 20, "whole number"),
+])
+def test_parse_count_refuses(raw: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_count(raw, maximum=500)
+
+
+def test_parse_date_keeps_years_in_range() -> None:
+    assert parse_date("2026-01-31") == date(2026, 1, 31)
+    for raw, message in [("0001-01-01", "between 2000 and 2099"),
+                         ("9999-12-31", "between 2000 and 2099"),
+                         ("20266-01-01", "like 2026-01-31"), ("2026-02-30", "does not exist"),
+                         ("٢٠٢٦-01-01", "like 2026-01-31"), ("", "like 2026-01-31")]:
+        with pytest.raises(ValueError, match=message):
+            parse_date(raw)
+
+
+def test_parse_local_datetime() -> None:
+    value = parse_local_datetime("2026-12-01T08:30")
+    assert (value.year, value.hour, value.minute) == (2026, 8, 30) and value.tzinfo is not None
+    with pytest.raises(ValueError, match="between"):
+        parse_local_datetime("0001-01-01T00:00")
 
 
 def test_times_show_in_the_agency_time_zone() -> None:
