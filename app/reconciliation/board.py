@@ -31,6 +31,7 @@ from app.drawers.tables import CashMovement, Shift, ShiftCount
 from app.ledger.accounts import CARD_CLEARING, CHECKS_ON_HAND, DRAWER_CASH
 from app.ledger.tables import Account, DayLock, JournalTransaction, Posting
 from app.reconciliation import rules, scope
+from app.reconciliation.hours import closes_at
 from app.reconciliation.tables import Deposit, DepositShift, VarianceReview
 from app.sales.tables import PaymentAttempt, PrintJob, Sale
 from app.settings import get_settings
@@ -187,6 +188,10 @@ class DayBoard:
     adjustments: list[dict[str, Any]]
     last_count_at: datetime | None
     lead_limit_cents: int
+    #: When the location closes on this day (from its opening hours); None: closed that day.
+    closes_at: datetime | None = None
+    #: The moment the board is judged at (now, unless a test or a report fixes it).
+    now: datetime | None = None
 
     @property
     def locked(self) -> bool:
@@ -228,14 +233,43 @@ class DayBoard:
         return result
 
     @property
+    def still_open(self) -> str:
+        """Why the day is still running (empty when it has ended): the current business day
+        cannot be locked while the location is open, or a day that has not begun."""
+        tz = get_settings().tz
+        now = (self.now or datetime.now(UTC)).astimezone(tz)
+        today = now.date()
+        if self.business_date > today:
+            return "This day has not happened yet."
+        if self.business_date < today or self.closes_at is None or now >= self.closes_at:
+            return ""
+        hours = self.location.get("opening_hours") or "not set"
+        if self.closes_at.date() > self.business_date:
+            return (f"The location's hours ({hours}) do not say when it closes, so today can "
+                    "be signed off from midnight. Set the hours under Administration to sign "
+                    "off after closing.")
+        return (f"The location is open until {self.closes_at.strftime('%H:%M')} today "
+                f"(hours: {hours}). Sign the day off after closing, once every drawer is "
+                "closed; until then the counter can still sell and correct.")
+
+    @property
     def sign_off_blockers(self) -> list[str]:
         """Why the day cannot be signed off yet (empty when it can)."""
         if self.locked:
             return ["The day is already signed off."]
-        if not self.shifts:
-            return ["No shifts were worked this day."]
         blockers = []
-        waiting = [s for s in self.shifts if s.status != rules.SHIFT_APPROVED]
+        if still_open := self.still_open:
+            blockers.append(still_open)
+        if not self.shifts:
+            return blockers or ["No shifts were worked this day."]
+        drawers_open = [s for s in self.shifts if s.status == rules.SHIFT_OPEN]
+        if drawers_open:
+            blockers.append(
+                f"{len(drawers_open)} drawer(s) still open ("
+                + ", ".join(f"{s.terminal_code} – {s.clerk_name}" for s in drawers_open)
+                + "): each clerk closes their drawer first.")
+        waiting = [s for s in self.shifts if s.status not in (rules.SHIFT_APPROVED,
+                                                                rules.SHIFT_OPEN)]
         if waiting:
             blockers.append(f"{len(waiting)} shift(s) not approved yet.")
         if self.undeposited:
@@ -510,6 +544,8 @@ async def day_board(actor: Principal, location_id: int, business_date: date) -> 
         deposits=deposits, lock=lock, ledger=ledger, adjustments=adjustments,
         last_count_at=last_count_at,
         lead_limit_cents=get_settings().variance_lead_limit_cents,
+        closes_at=closes_at(location.get("opening_hours") or "", business_date,
+                            get_settings().tz),
     )
 
 

@@ -33,7 +33,7 @@ async def location(actor: Principal, location_id: int) -> dict[str, Any]:
     """The location, if the actor may see it; NotFound or Forbidden otherwise."""
     require_can_read(actor)
     row = await Location.select(
-        Location.id, Location.code, Location.name, Location.section,
+        Location.id, Location.code, Location.name, Location.section, Location.opening_hours,
         Location.section.name.as_alias("section_name"),
     ).where(Location.id == location_id).first()
     if row is None:

@@ -9,7 +9,7 @@ dated on an open day (today by default) that names the day it corrects (`correct
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from app.audit.services import record
 from app.auth.principal import Principal
@@ -24,13 +24,20 @@ from app.reconciliation import board as boards
 from app.reconciliation import rules, scope
 
 
-async def sign_off(actor: Principal, location_id: int, business_date: date) -> int:
-    """Lock the day at the location; returns the DayLock id."""
+async def sign_off(actor: Principal, location_id: int, business_date: date, *,
+                   now: datetime | None = None) -> int:
+    """Lock the day at the location; returns the DayLock id.
+
+    Refused while the day is still running: the current business day stays open until the
+    location's closing time (from its opening hours) and until every drawer is closed, so the
+    counter can always open a shift and post a correction during business hours.
+    """
     rules.require_can_work(actor)
     if not actor.can_decide:
         raise Forbidden("Only a supervisor or administrator signs off a day.")
     async with write_transaction():
         board = await boards.day_board(actor, location_id, business_date)
+        board.now = now
         if any(line.clerk_id == actor.id for line in board.shifts):
             raise Forbidden("You worked a drawer this day; another supervisor signs it off.")
         if blockers := board.sign_off_blockers:
@@ -66,7 +73,13 @@ async def post_adjustment(actor: Principal, location_id: int, corrects: date,
     if not actor.can_decide:
         raise Forbidden("Only a supervisor or administrator posts adjusting entries.")
     await scope.location(actor, location_id)
-    entry_date = form.entry_date or today()
+    if await Shift.exists().where((Shift.location == location_id)
+                                  & (Shift.business_date == corrects)
+                                  & (Shift.clerk == actor.id)):
+        raise Forbidden("You worked a drawer at this location that day: another supervisor "
+                        "posts its adjusting entries (nobody corrects their own shift).")
+    latest = await first_open_day(location_id)
+    entry_date = form.entry_date or latest
     errors: dict[str, str] = {}
     if form.amount_cents == 0:
         errors["amount"] = "Enter the amount found (e.g. 5.00) or missing (e.g. -5.00)."
@@ -74,7 +87,7 @@ async def post_adjustment(actor: Principal, location_id: int, corrects: date,
         errors["memo"] = "Say what is being corrected and why."
     if entry_date < corrects:
         errors["entry_date"] = "An adjusting entry cannot be dated before the day it corrects."
-    elif entry_date > today():
+    elif entry_date > latest:
         errors["entry_date"] = "An adjusting entry cannot be dated in the future."
     clerk_id = terminal_id = None
     if form.shift_id is not None:
@@ -102,6 +115,15 @@ async def post_adjustment(actor: Principal, location_id: int, corrects: date,
             "shift": form.shift_id,
         })
     return txn_id
+
+
+async def first_open_day(location_id: int) -> date:
+    """The day a correction is dated on by default: today, or tomorrow once today is signed
+    off (today can be signed off only after closing, so corrections are always possible)."""
+    current = today()
+    if await ledger.is_day_locked(location_id, current):
+        return current + timedelta(days=1)
+    return current
 
 
 def adjustment_message(amount_cents: int, corrects: date, entry_date: date) -> str:

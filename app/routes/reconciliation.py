@@ -77,7 +77,8 @@ async def _board_page(request: Request, location_id: int, day: date,
         "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
         "adjust_errors": adjust_error.field_errors if adjust_error else {},
         "adjust_error": adjust_error.message if adjust_error else "",
-        "adjust_values": adjust_values or {"entry_date": business_date().isoformat()},
+        "adjust_values": adjust_values or {
+            "entry_date": (await signoff.first_open_day(location_id)).isoformat()},
         "shift_options": [("", "None")] + [
             (str(s.id), f"{s.terminal_code} – {s.clerk_name}") for s in board.shifts],
     }, status=_status(adjust_error or page_error, request))
