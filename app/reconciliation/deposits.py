@@ -1,7 +1,11 @@
 """Deposits: built from approved shifts, prepared by one person, verified by a second, sent
 to the bank and confirmed with the amount the bank credited.
 
-    prepared ──(verified by a second person)──▶ in transit ──▶ confirmed | discrepancy
+    prepared ──(a second person recounts blind)──▶ verified ──▶ in transit
+             ──▶ confirmed | discrepancy
+
+Nobody verifies a bag they prepared or that holds a drawer they counted (or witnessed) or
+worked: the recount is independent of everyone whose cash is in the bag.
 
 Ledger moves (each one balanced journal transaction, location-level):
 
@@ -23,7 +27,7 @@ from piccolo.query.functions.aggregate import Max
 from app.audit.services import record
 from app.auth.principal import Principal
 from app.db import write_transaction
-from app.drawers.tables import ShiftCount
+from app.drawers.tables import Shift, ShiftCount
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.formatting import business_date as today
 from app.formatting import money
@@ -75,6 +79,9 @@ async def get_deposit(actor: Principal, deposit_id: int) -> dict[str, Any]:
         DepositShift.shift.terminal.code.as_alias("terminal_code"),  # type: ignore[union-attr]
     ).where(DepositShift.deposit == deposit_id).order_by(DepositShift.shift)
     row["checks"] = await checks_for([int(s["shift"]) for s in row["shifts"]])
+    #: A person who may verify sees no expected amount: the recount is blind.
+    row["blind"] = may_verify(actor, row)
+    row["may_verify"] = row["blind"] and not await counted_a_drawer_in(actor, row)
     return row
 
 
@@ -190,27 +197,47 @@ async def _load_for_change(actor: Principal, deposit_id: int) -> dict[str, Any]:
 
 
 async def verify(actor: Principal, deposit_id: int, counted_cash_cents: int) -> None:
-    """A second person recounts the bag and confirms it holds what the slip says."""
+    """A second person recounts the bag blind and confirms it holds what the slip says."""
     async with write_transaction():
         deposit = await _load_for_change(actor, deposit_id)
         if deposit["prepared_by"] == actor.id:
             raise Forbidden("The person who prepared a deposit cannot verify it; ask a colleague.")
+        if await counted_a_drawer_in(actor, deposit):
+            raise Forbidden("This bag holds a drawer you worked or counted: someone who did "
+                            "not handle its cash verifies it.")
         if deposit["verified_by"]:
             raise Conflict(f"This deposit was already verified by {deposit['verified_by_name']}.")
         if deposit["status"] != rules.PREPARED:
             raise Conflict("Only a prepared deposit can be verified.")
         if counted_cash_cents != int(deposit["cash_cents"]):
+            # Blind: the expected amount is not revealed; the two recount together.
             raise ValidationFailed(
                 "The bag does not match the slip.",
                 field_errors={"counted_cash": (
-                    f"You counted {money(counted_cash_cents)}; the slip says "
-                    f"{money(deposit['cash_cents'])}. Recount with the preparer.")},
+                    f"You counted {money(counted_cash_cents)}, which is not what the slip "
+                    "says. Recount the bag with the preparer.")},
             )
-        await Deposit.update({Deposit.verified_by: actor.id, Deposit.verified_at: _now()}).where(
-            (Deposit.id == deposit_id) & Deposit.verified_by.is_null()
-        )
+        await _move(deposit, rules.VERIFIED,
+                    {Deposit.verified_by: actor.id, Deposit.verified_at: _now()})
         await record(actor, "deposit.verify", "deposit", deposit_id,
                      {"counted_cash_cents": counted_cash_cents})
+
+
+async def counted_a_drawer_in(actor: Principal, deposit: dict[str, Any]) -> bool:
+    """Whether the actor worked, counted or witnessed the count of a drawer in the bag."""
+    shift_ids = [int(s["shift"]) for s in deposit["shifts"]] or [-1]
+    if await Shift.exists().where(Shift.id.is_in(shift_ids) & (Shift.clerk == actor.id)):
+        return True
+    return bool(await ShiftCount.exists().where(
+        ShiftCount.shift.is_in(shift_ids)
+        & ((ShiftCount.counted_by == actor.id) | (ShiftCount.witness == actor.id))))
+
+
+def may_verify(actor: Principal, deposit: dict[str, Any]) -> bool:
+    """Whether to offer the actor the (blind) verify form: a worker other than the preparer,
+    on a prepared bag (the drawer check is in `verify` and in `deposit_view`)."""
+    return (actor.role in rules.WORKING_ROLES and deposit["status"] == rules.PREPARED
+            and deposit["prepared_by"] != actor.id)
 
 
 async def _move(deposit: dict[str, Any], new_status: str, values: dict[Any, Any]) -> None:
@@ -226,7 +253,7 @@ async def send(actor: Principal, deposit_id: int) -> int:
     """The verified bag leaves the safe: safe and checks on hand → deposits in transit."""
     async with write_transaction():
         deposit = await _load_for_change(actor, deposit_id)
-        if not deposit["verified_by"]:
+        if not deposit["verified_by"] or deposit["status"] != rules.VERIFIED:
             raise Conflict("A second person must verify the bag before it leaves the safe.")
         await _move(deposit, rules.IN_TRANSIT, {Deposit.sent_by: actor.id, Deposit.sent_at: _now()})
         legs = [

@@ -50,19 +50,23 @@ SHIFT_COUNTED = "counted"
 SHIFT_RECOUNT = "recount"
 SHIFT_APPROVED = "approved"
 
-#: Deposit states and the moves allowed between them.
+#: Deposit states and the moves allowed between them: a bag is prepared by one person,
+#: verified by a second (a blind recount), sent to the bank and confirmed by it.
 PREPARED = "prepared"
+VERIFIED = "verified"
 IN_TRANSIT = "in_transit"
 CONFIRMED = "confirmed"
 DISCREPANCY = "discrepancy"
 DEPOSIT_STATES: dict[str, str] = {
     PREPARED: "Prepared",
+    VERIFIED: "Verified",
     IN_TRANSIT: "In transit",
     CONFIRMED: "Confirmed by the bank",
     DISCREPANCY: "Bank discrepancy",
 }
 DEPOSIT_MOVES: dict[str, frozenset[str]] = {
-    PREPARED: frozenset({IN_TRANSIT}),
+    PREPARED: frozenset({VERIFIED}),
+    VERIFIED: frozenset({IN_TRANSIT}),
     IN_TRANSIT: frozenset({CONFIRMED, DISCREPANCY}),
     CONFIRMED: frozenset(),
     DISCREPANCY: frozenset(),

@@ -75,12 +75,16 @@ def test_a_supervisor_closes_a_real_day_and_the_locked_day_refuses_postings(
     # a second person verifies the bag, sends it and enters the bank's confirmation
     sign_in(page, "lead")
     page.goto(deposit_url)
+    expect(page.locator("[data-testid=blind-count]")).to_be_visible()  # counted blind
+    expect(page.locator("[data-testid=deposit-total]")).to_have_count(0)
     page.fill("#f-counted_cash", "25.00")
     page.click("[data-testid=verify]")
-    expect(page.locator(".field-error")).to_contain_text("the slip says $25.50")
+    expect(page.locator(".field-error")).to_contain_text("not what the slip says")
+    expect(page.locator(".field-error")).not_to_contain_text("$25.50")
     page.fill("#f-counted_cash", "25.50")
     page.click("[data-testid=verify]")
     expect(page.locator("[data-testid=verified-by]")).to_have_text("Lee Lead")
+    expect(page.locator("[data-testid=deposit-status]")).to_have_text("Verified")
     page.click("[data-testid=send]")
     expect(page.locator("[data-testid=deposit-status]")).to_have_text("In transit")
     page.fill("#f-bank_amount", "30.50")

@@ -50,9 +50,11 @@ def test_reasons_must_explain_a_variance() -> None:
 
 
 def test_deposits_move_forward_only() -> None:
-    rules.check_deposit_move("prepared", "in_transit")
+    rules.check_deposit_move("prepared", "verified")
+    rules.check_deposit_move("verified", "in_transit")
     rules.check_deposit_move("in_transit", "discrepancy")
-    for current, new in (("prepared", "confirmed"), ("confirmed", "in_transit"),
+    for current, new in (("prepared", "in_transit"), ("prepared", "confirmed"),
+                         ("confirmed", "in_transit"),
                          ("discrepancy", "confirmed")):
         with pytest.raises(ValidationFailed):
             rules.check_deposit_move(current, new)
