@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -12,6 +16,17 @@ PIN_LENGTHS = range(4, 9)
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 # Verified against when the username is unknown, so both failures take the same time.
 _DUMMY_HASH = _hasher.hash("faredesk-timing-equaliser")
+
+
+#: argon2 is deliberately slow: it runs here, never on the event loop, at most HASH_WORKERS at
+#: a time, so a sign-in flood cannot slow the counter (issue 9 item 9).
+HASH_WORKERS = 2
+_hash_pool = ThreadPoolExecutor(max_workers=HASH_WORKERS, thread_name_prefix="faredesk-hash")
+
+
+async def off_loop(function: Any, *args: Any) -> Any:
+    """Run a hashing function in the bounded hash pool."""
+    return await asyncio.get_running_loop().run_in_executor(_hash_pool, function, *args)
 
 
 def password_problem(password: str) -> str | None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.audit.services import record
-from app.auth.passwords import hash_secret, password_problem, pin_problem
+from app.auth.passwords import hash_secret, off_loop, password_problem, pin_problem
 from app.auth.principal import Principal
 from app.auth.roles import PIN_ROLES, Role
 from app.auth.sessions import end_all_sessions
@@ -87,14 +87,16 @@ async def create_user(actor: Principal, form: UserForm, password: str, pin: str 
     if errors:
         raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
     now = datetime.now(UTC)
+    password_hash = await off_loop(hash_secret, password)
+    pin_hash = await off_loop(hash_secret, pin) if pin else None
     async with write_transaction():
         user = User(
             username=form.username,
             full_name=form.full_name.strip(),
             email=form.email.strip(),
             role=form.role,
-            password_hash=hash_secret(password),
-            pin_hash=hash_secret(pin) if pin else None,
+            password_hash=password_hash,
+            pin_hash=pin_hash,
             badge_code=form.badge_code or None,
             created_at=now,
             password_changed_at=now,
@@ -111,12 +113,13 @@ async def create_user(actor: Principal, form: UserForm, password: str, pin: str 
 async def get_user(user_id: int) -> dict[str, Any]:
     user = await User.select(
         User.id, User.username, User.full_name, User.email, User.role, User.active,
-        User.badge_code, User.locked_until, User.created_at, User.pin_hash,
+        User.badge_code, User.locked_until, User.pin_locked_until, User.created_at, User.pin_hash,
     ).where(User.id == user_id).first()
     if user is None:
         raise NotFound("No such user.")
     user["has_pin"] = bool(user.pop("pin_hash"))
     user["locked_until"] = _current_lock(user["locked_until"])
+    user["pin_locked_until"] = _current_lock(user["pin_locked_until"])
     sections = await UserSection.select(UserSection.section).where(UserSection.user == user_id)
     user["section_ids"] = [s["section"] for s in sections]
     return user
@@ -171,9 +174,10 @@ async def reset_password(actor: Principal, user_id: int, password: str) -> None:
     await get_user(user_id)
     if problem := password_problem(password):
         raise ValidationFailed(problem, field_errors={"password": problem})
+    password_hash = await off_loop(hash_secret, password)
     async with write_transaction():
         await User.update({
-            User.password_hash: hash_secret(password),
+            User.password_hash: password_hash,
             User.password_changed_at: datetime.now(UTC),
             User.failed_logins: 0, User.locked_until: None,
         }).where(User.id == user_id)
@@ -188,11 +192,29 @@ async def set_pin(actor: Principal, user_id: int, pin: str) -> None:
         raise ValidationFailed("Only clerks, leads and supervisors use a kiosk PIN.")
     if problem := pin_problem(pin):
         raise ValidationFailed(problem, field_errors={"pin": problem})
+    pin_hash = await off_loop(hash_secret, pin)
     async with write_transaction():
         await User.update({
-            User.pin_hash: hash_secret(pin), User.failed_pins: 0, User.pin_locked_until: None,
+            User.pin_hash: pin_hash, User.failed_pins: 0, User.pin_locked_until: None,
         }).where(User.id == user_id)
         await record(actor, "user.set_pin", "user", user_id)
+
+
+async def unlock(actor: Principal, user_id: int) -> None:
+    """Lift a sign-in and PIN lock now (an attacker's lockout never waits out its 30 minutes
+    for the person it hit)."""
+    _require_admin(actor)
+    user = await get_user(user_id)
+    async with write_transaction():
+        await User.update({
+            User.failed_logins: 0, User.locked_until: None,
+            User.failed_pins: 0, User.pin_locked_until: None,
+        }).where(User.id == user_id)
+        await record(actor, "user.unlock", "user", user_id, {
+            "username": user["username"],
+            "password_locked": user["locked_until"] is not None,
+            "pin_locked": user["pin_locked_until"] is not None,
+        })
 
 
 async def list_users(include_inactive: bool = True) -> list[dict[str, Any]]:

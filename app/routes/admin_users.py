@@ -127,5 +127,12 @@ async def set_pin(request: Request, user_id: FromPath[int]) -> Template | Redire
     return await redirect(request, f"/admin/users/{user_id}", "Kiosk PIN set.")
 
 
+@post("/admin/users/{user_id:int}/unlock", name="admin.users.unlock", guards=ADMIN)
+async def unlock_user(request: Request, user_id: FromPath[int]) -> Redirect:
+    await users.unlock(principal(request), user_id)
+    return await redirect(request, f"/admin/users/{user_id}",
+                          "Unlocked: the user can sign in (and use their PIN) again.")
+
+
 ROUTES = [user_list, new_user, create_user, edit_user, update_user, set_active, reset_password,
-          set_pin]
+          set_pin, unlock_user]
