@@ -21,7 +21,7 @@ from hardware.display import SerialCustomerDisplay
 from hardware.errors import PROTOCOL_ERROR, TIMEOUT, UNKNOWN_OUTCOME, UNSUPPORTED, HardwareError
 from hardware.printer import EscposReceiptPrinter, PrinterCashDrawer, PrinterStatus, PrintResult
 from hardware.receipt import Receipt
-from hardware.terminal import CardResult, Prompt, PromptHandler, SerialPaymentTerminal
+from hardware.terminal import BatchTotal, CardResult, Prompt, PromptHandler, SerialPaymentTerminal
 
 T = TypeVar("T")
 
@@ -131,6 +131,9 @@ class AsyncPaymentTerminal(_Simulated):
 
     async def status(self, reference: str) -> CardResult:
         return await self.worker.run(self.device.status, reference)
+
+    async def batch_total(self) -> BatchTotal:
+        return await self.worker.run(self.device.batch_total)
 
     async def check(self) -> str:
         if self.device.busy:  # do not queue a status check behind a customer at the PIN pad

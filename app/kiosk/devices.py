@@ -146,6 +146,16 @@ def show_later(terminal: dict[str, Any], line1: str, line2: str = "") -> None:
     task.add_done_callback(_BACKGROUND.discard)
 
 
+async def card_batch_total(terminal: dict[str, Any]) -> tuple[int | None, str]:
+    """The payment terminal's open batch net (cents) for the shift close, and a clerk message
+    ('' when it answered). The clerk still types the figure from the batch report."""
+    try:
+        batch = await device_set(terminal).terminal.batch_total()
+    except Exception as exc:
+        return None, "The card terminal did not give its batch total: " + clerk_message(exc)
+    return int(batch.net_cents), ""
+
+
 def card_to_dict(card: Any) -> dict[str, Any]:
     products = []
     for product in getattr(card, "products", []) or []:
@@ -202,6 +212,7 @@ SIM_CONTROLS: tuple[tuple[str, str, str], ...] = (
     ("printer", "paper_low", "Paper low"),
     ("printer", "paper_out", "Paper out"),
     ("printer", "cover_open", "Cover open"),
+    ("printer", "drawer_closed", "Push the cash drawer shut"),
     ("cardreader", "normal", "Card on the reader (normal)"),
     ("cardreader", "no_card", "No card on the reader"),
     ("cardreader", "remove_during_write", "Card removed during the write"),
