@@ -139,7 +139,7 @@ def to_receipt(data: printing.ReceiptData) -> Any:
                            detail=getattr(line, "detail", None)) for line in data.lines],
         subtotal_cents=data.subtotal_cents, total_cents=data.total_cents,
         tenders=[ReceiptTender(kind=t.kind, amount_cents=t.amount_cents, brand=t.brand,
-                               last4=t.last4, auth_code=getattr(t, "auth_code", None))
+                               last4=t.last4, auth_code=t.auth_code, reference=t.reference)
                  for t in data.tenders],
         change_cents=data.change_cents, footer_lines=list(data.footer_lines),
         duplicate=data.duplicate, title=data.title,

@@ -21,8 +21,22 @@ _CACHE: dict[int, tuple[tuple[str, ...], Any]] = {}
 
 
 def _urls(terminal: dict[str, Any]) -> tuple[str, ...]:
-    return (terminal["printer_url"], terminal["payment_url"], terminal["cardreader_url"],
+    return (printer_url(terminal), terminal["payment_url"], terminal["cardreader_url"],
             terminal["display_url"])
+
+
+def printer_url(terminal: dict[str, Any]) -> str:
+    """The printer's address with the terminal's receipt paper width (58 or 80 mm, set on the
+    admin page) as its ``width``: the administrator's setting wins over one in the URL."""
+    from urllib.parse import parse_qsl, urlencode
+
+    url = str(terminal["printer_url"])
+    width = terminal.get("paper_width_mm")
+    if width not in (58, 80):
+        return url
+    base, _, query = url.partition("?")
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "width"]
+    return f"{base}?{urlencode([*kept, ('width', str(width))])}"
 
 
 def device_set(terminal: dict[str, Any]) -> Any:
