@@ -281,6 +281,22 @@ async def mark_printed(job_id: int) -> None:
         await _job(job_id)  # NotFound when there is no such job; else it had printed already
 
 
+#: A terminal's failed jobs go back in the queue (a Retry): the done screen shows them printing.
+_REQUEUE_SQL = """
+UPDATE print_job SET status = {} WHERE terminal = {} AND status = {} RETURNING id
+"""
+
+
+async def requeue_failed(actor: Principal, terminal_id: int) -> int:
+    """The clerk pressed Retry: the terminal's failed receipts wait to print again; how many."""
+    async with write_transaction():
+        again = await sql.fetch(_REQUEUE_SQL, QUEUED, terminal_id, FAILED)
+        if again:
+            await record(actor, "receipt.retry", "terminal", terminal_id,
+                         {"jobs": [int(r["id"]) for r in again]})
+    return len(again)
+
+
 async def mark_print_failed(job_id: int, error: str) -> None:
     """The print did not complete: the job stays in the queue (as failed) for a retry."""
     async with write_transaction():
