@@ -21,6 +21,7 @@ from hardware.display import SerialCustomerDisplay
 from hardware.errors import PROTOCOL_ERROR, TIMEOUT, UNKNOWN_OUTCOME, UNSUPPORTED, HardwareError
 from hardware.printer import EscposReceiptPrinter, PrinterCashDrawer, PrinterStatus, PrintResult
 from hardware.receipt import Receipt
+from hardware.slip import Slip
 from hardware.terminal import BatchTotal, CardResult, Prompt, PromptHandler, SerialPaymentTerminal
 
 T = TypeVar("T")
@@ -90,6 +91,9 @@ class AsyncReceiptPrinter(_Simulated):
 
     async def print_raw(self, data: bytes) -> PrintResult:
         return await self.worker.run(self.device.print_raw, data)
+
+    async def print_slip(self, slip: Slip) -> PrintResult:
+        return await self.worker.run(self.device.print_slip, slip)
 
     async def status(self) -> PrinterStatus:
         return await self.status_worker.run(self.device.status)

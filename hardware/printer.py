@@ -22,6 +22,7 @@ from escpos.escpos import Escpos
 from hardware.codepage import DEFAULT_CODE_PAGE, code_page
 from hardware.errors import BUSY, COVER_OPEN, OFFLINE, PAPER_LOW, PAPER_OUT, TIMEOUT, HardwareError
 from hardware.receipt import Receipt, render_escpos
+from hardware.slip import Slip, render_slip_escpos
 
 PaperState = Literal["ok", "low", "out", "unknown"]
 DLE_EOT_PRINTER = b"\x10\x04\x01"
@@ -131,6 +132,10 @@ class EscposReceiptPrinter:
         if kick_drawer_pin is not None:
             data = DRAWER_PINS[kick_drawer_pin] + data
         return self.print_raw(data)
+
+    def print_slip(self, slip: Slip) -> PrintResult:
+        """A drawer slip (paid-out, safe drop) at this printer's width and code page."""
+        return self.print_raw(render_slip_escpos(slip, self.width_mm, code_page_name=self.code_page_name))
 
     def print_raw(self, data: bytes) -> PrintResult:
         with self._session() as printer:

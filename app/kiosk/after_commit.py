@@ -105,6 +105,38 @@ def open_drawer_later(terminal: dict[str, Any], actor: Principal, object_type: s
     in_background(terminal, steps)
 
 
+def after_movement(terminal: dict[str, Any], movement_id: int, *, actor: Principal) -> None:
+    """After a committed paid-in, paid-out, safe drop or no-sale: open the drawer, then print
+    the slip a paid-out or safe drop needs (amount, reason, clerk, witness, time)."""
+
+    async def steps() -> None:
+        await _kick_and_record(terminal, actor, "cash_movement", movement_id)
+        await print_slip(terminal, movement_id, actor)
+
+    in_background(terminal, steps)
+
+
+async def print_slip(terminal: dict[str, Any], movement_id: int, actor: Principal | None) -> str:
+    """Print a movement's slip now; '' when it printed (or the kind has none), else the problem
+    (also recorded as `slip.print_failed`, so it can be found and the slip written by hand)."""
+    from app.kiosk import devices
+    from hardware.slip import Slip
+
+    data = await printing.slip_data(movement_id)
+    if data is None:
+        return ""
+    try:
+        await devices.device_set(terminal).printer.print_slip(Slip(**vars(data)))
+    except Exception as exc:
+        if getattr(exc, "is_warning", False):
+            return ""
+        problem = devices.clerk_message(exc)
+        await record(actor, "slip.print_failed", "cash_movement", movement_id, {"problem": problem})
+        return problem
+    await record(actor, "slip.printed", "cash_movement", movement_id, {"slip": data.number})
+    return ""
+
+
 def print_later(terminal: dict[str, Any]) -> None:
     """Print what waits in the terminal's queue, after the request (Retry, Reprint)."""
 

@@ -191,6 +191,63 @@ async def receipt_data(sale_id: int, duplicate: bool = False) -> ReceiptData:
     )
 
 
+# ---------------------------------------------------------------- drawer slips
+
+#: Kinds of cash movement that print a slip (for the safe-drop bag, the paid-out file).
+SLIP_KINDS = {"paid_out": "PAID OUT", "safe_drop": "SAFE DROP"}
+SLIP_PREFIX = {"paid_out": "PO", "safe_drop": "SD"}
+
+
+@dataclass(frozen=True)
+class SlipData:
+    """Mirrors hardware.slip.Slip field for field (the kiosk converts it)."""
+
+    agency_name: str
+    location_name: str
+    terminal_name: str
+    title: str
+    number: str
+    amount_cents: int
+    reason: str
+    clerk_name: str
+    issued_at: datetime
+    witness_name: str | None = None
+    approved_by: str | None = None
+
+
+#: A cash movement with its shift's terminal and location and the people who signed it.
+_SLIP_SQL = """
+SELECT m.id, m.kind, m.amount_cents, m.reason, m.created_at, t.name AS terminal_name,
+       l.name AS location_name, c.full_name AS clerk_name, w.full_name AS witness_name,
+       o.full_name AS override_name
+FROM cash_movement m
+JOIN shift s ON s.id = m.shift
+JOIN terminal t ON t.id = s.terminal
+JOIN location l ON l.id = t.location
+JOIN app_user c ON c.id = m.created_by
+LEFT JOIN app_user w ON w.id = m.witness
+LEFT JOIN app_user o ON o.id = m.override_by
+WHERE m.id = {}
+"""
+
+
+async def slip_data(movement_id: int) -> SlipData | None:
+    """The slip a paid-out or safe drop prints (None for kinds that print none)."""
+    row = await sql.fetch_one(_SLIP_SQL, movement_id)
+    if row is None:
+        raise NotFound("No such drawer movement.")
+    if row["kind"] not in SLIP_KINDS:
+        return None
+    return SlipData(
+        agency_name=get_settings().agency_name, location_name=row["location_name"],
+        terminal_name=row["terminal_name"], title=SLIP_KINDS[row["kind"]],
+        number=f"{SLIP_PREFIX[row['kind']]}-{row['id']}", amount_cents=int(row["amount_cents"]),
+        reason=row["reason"] or "", clerk_name=row["clerk_name"],
+        issued_at=agency_local(row["created_at"]), witness_name=row["witness_name"],
+        approved_by=row["override_name"],
+    )
+
+
 # ---------------------------------------------------------------- print queue
 
 #: Every column of print jobs; add a WHERE.
