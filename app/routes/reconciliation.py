@@ -19,6 +19,7 @@ from app.ledger.errors import DayLocked
 from app.reconciliation import board as boards
 from app.reconciliation import deposits, pdf, rules, scope, signoff, variances
 from app.reports.csv_export import cents, to_csv
+from app.reports.day_activity import day_activity
 from app.settings import get_settings
 from app.web.guards import requires
 from app.web.render import int_or_none, is_htmx, page, principal, redirect, text
@@ -174,7 +175,7 @@ async def receipts_csv(request: Request, location_id: FromPath[int], day: FromPa
      guards=READ)
 async def daily_report(request: Request, location_id: FromPath[int], day: FromPath[date]) -> Response[bytes]:
     board = await boards.day_board(principal(request), location_id, day)
-    body = pdf.daily_report(board, datetime.now(UTC))
+    body = pdf.daily_report(board, datetime.now(UTC), await day_activity(location_id, day))
     return _download(body, f"reconciliation-{board.location['code']}-{day}.pdf",
                      "application/pdf", inline=True)
 
