@@ -8,7 +8,7 @@ import itertools
 from decimal import Decimal
 
 from app.reports.charts import bar_chart, over_short_chart
-from app.reports.csv_export import cents, safe_cell, to_csv
+from app.web.exports import cents, safe_cell, to_csv
 
 
 def test_formula_like_text_is_prefixed_and_numbers_are_left_alone() -> None:
@@ -72,3 +72,17 @@ def test_chart_labels_are_readable_and_never_overlap() -> None:
             assert lower[1] - upper[1] >= charts.LABEL_FONT + 6
         assert all(len(t[3]) <= 34 for t in names_drawn)  # long names cut at a word, with …
         assert all(t[0] - _width(t[3], charts.VALUE_FONT) / 2 >= 0 for t in values)  # right of the names
+
+
+def test_csv_files_are_utf8_with_a_byte_order_mark_and_read_back_in_a_spreadsheet() -> None:
+    from app.web.exports import BOM, csv_bytes, csv_download
+
+    body = csv_bytes(to_csv(["clerk", "location"], [{"clerk": "Zoë Núñez", "location": "São Paulo – Sé"}]))
+    assert body.startswith(b"\xef\xbb\xbf")  # what tells Excel the file is UTF-8
+    assert body.decode("utf-8-sig").splitlines() == ["clerk,location", "Zoë Núñez,São Paulo – Sé"]
+    response = csv_download(["a"], [["=1+1"]], "day-board-CENTRAL-2026-03-02.csv")
+    assert response.media_type == "text/csv; charset=utf-8"
+    assert response.content == (BOM + "a\r\n'=1+1\r\n").encode()
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="day-board-CENTRAL-2026-03-02.csv"')
+    assert response.headers["Cache-Control"] == "no-store"
