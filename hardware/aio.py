@@ -21,7 +21,8 @@ from hardware.display import SerialCustomerDisplay
 from hardware.errors import PROTOCOL_ERROR, TIMEOUT, UNKNOWN_OUTCOME, UNSUPPORTED, HardwareError
 from hardware.printer import EscposReceiptPrinter, PrinterCashDrawer, PrinterStatus, PrintResult
 from hardware.receipt import Receipt
-from hardware.terminal import CardResult, Prompt, PromptHandler, SerialPaymentTerminal
+from hardware.slip import Slip
+from hardware.terminal import BatchTotal, CardResult, Prompt, PromptHandler, SerialPaymentTerminal
 
 T = TypeVar("T")
 
@@ -70,10 +71,19 @@ class _Simulated:
 
 
 class AsyncReceiptPrinter(_Simulated):
+    """Jobs run on ``worker``; status questions on ``status_worker`` (its own thread), so the
+    status bar never waits behind a print."""
+
     def __init__(
-        self, printer: EscposReceiptPrinter, worker: DeviceWorker, url: str = "", simulator: Any = None
+        self,
+        printer: EscposReceiptPrinter,
+        worker: DeviceWorker,
+        url: str = "",
+        simulator: Any = None,
+        status_worker: DeviceWorker | None = None,
     ):
         self.device, self.worker, self.url, self.simulator = printer, worker, url, simulator
+        self.status_worker = status_worker or worker
 
     async def print_receipt(self, receipt: Receipt, *, kick_drawer: bool = False) -> PrintResult:
         pin = 2 if kick_drawer else None
@@ -82,19 +92,33 @@ class AsyncReceiptPrinter(_Simulated):
     async def print_raw(self, data: bytes) -> PrintResult:
         return await self.worker.run(self.device.print_raw, data)
 
+    async def print_slip(self, slip: Slip) -> PrintResult:
+        return await self.worker.run(self.device.print_slip, slip)
+
     async def status(self) -> PrinterStatus:
-        return await self.worker.run(self.device.status)
+        return await self.status_worker.run(self.device.status)
 
 
 class AsyncCashDrawer(_Simulated):
-    def __init__(self, drawer: PrinterCashDrawer, worker: DeviceWorker, url: str = "", simulator: Any = None):
+    """Kicks run on the printer's job worker (in order with receipts); the sensor is read on
+    the status worker."""
+
+    def __init__(
+        self,
+        drawer: PrinterCashDrawer,
+        worker: DeviceWorker,
+        url: str = "",
+        simulator: Any = None,
+        status_worker: DeviceWorker | None = None,
+    ):
         self.device, self.worker, self.url, self.simulator = drawer, worker, url, simulator
+        self.status_worker = status_worker or worker
 
     async def kick(self) -> None:
         await self.worker.run(self.device.kick)
 
     async def is_open(self) -> bool | None:
-        return await self.worker.run(self.device.is_open)
+        return await self.status_worker.run(self.device.is_open)
 
 
 class AsyncPaymentTerminal(_Simulated):
@@ -131,6 +155,9 @@ class AsyncPaymentTerminal(_Simulated):
 
     async def status(self, reference: str) -> CardResult:
         return await self.worker.run(self.device.status, reference)
+
+    async def batch_total(self) -> BatchTotal:
+        return await self.worker.run(self.device.batch_total)
 
     async def check(self) -> str:
         if self.device.busy:  # do not queue a status check behind a customer at the PIN pad

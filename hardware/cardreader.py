@@ -27,7 +27,16 @@ from hardware.errors import (
     WRITE_NOT_CONFIRMED,
     HardwareError,
 )
-from hardware.framing import FrameError, Link, LinkTimeout, NoAcknowledge, decode_message, encode_message
+from hardware.framing import (
+    ACK_TIMEOUT,
+    BYTE_TIMEOUT,
+    FrameError,
+    Link,
+    LinkTimeout,
+    NoAcknowledge,
+    decode_message,
+    encode_message,
+)
 from hardware.serialdevice import Connector, FramedSerialDevice
 
 REQUESTS = ("READ", "WRITE_PRODUCT")  # ECR -> reader (protocols/fare-card-reader.md)
@@ -122,8 +131,8 @@ class SerialFareCardReader(FramedSerialDevice):
         connect: Connector,
         *,
         response_timeout: float = 5.0,
-        ack_timeout: float = 1.0,
-        byte_timeout: float = 0.5,
+        ack_timeout: float = ACK_TIMEOUT,
+        byte_timeout: float = BYTE_TIMEOUT,
     ) -> None:
         super().__init__(connect, ack_timeout=ack_timeout, byte_timeout=byte_timeout)
         self.response_timeout = response_timeout

@@ -84,6 +84,8 @@ def open_printer(url: str, *, sim_dir: Path | None = None) -> EscposReceiptPrint
     timeout = u.number("timeout", 5.0)
     options: dict[str, Any] = {
         "width_mm": u.integer("width", 80),
+        # status questions wait briefly: a printer that never answers must not hold anyone
+        "status_timeout": u.number("status_timeout", min(timeout, 1.5)),
         "code_page_name": u.query.get("codepage", DEFAULT_CODE_PAGE),
         "description": f"receipt printer ({url})",
         "can_read_status": u.query.get("status", "on") != "off",  # status=off: no return channel
@@ -98,22 +100,22 @@ def open_printer(url: str, *, sim_dir: Path | None = None) -> EscposReceiptPrint
             slow_seconds=u.number("slow", 2.0),
         )
 
-        def connect() -> Escpos:
+        def connect(timeout: float = timeout) -> Escpos:
             return SimEscpos(simulator)
     elif u.scheme == "tcp" and u.host:
         host, port = u.host, u.port or 9100
 
-        def connect() -> Escpos:
+        def connect(timeout: float = timeout) -> Escpos:
             return TcpEscpos(host, port, timeout=timeout)
     elif u.scheme == "serial" and u.path:
         path, baud = u.path, u.integer("baudrate", 9600)
 
-        def connect() -> Escpos:
+        def connect(timeout: float = timeout) -> Escpos:
             return SerialEscpos(path, baudrate=baud, timeout=timeout)
     elif u.scheme == "usb" and ":" in u.netloc:
         vendor, product = (int(x, 16) for x in u.netloc.split(":", 1))
 
-        def connect() -> Escpos:
+        def connect(timeout: float = timeout) -> Escpos:
             from escpos.printer import Usb
 
             if not Usb.is_usable():
@@ -123,7 +125,7 @@ def open_printer(url: str, *, sim_dir: Path | None = None) -> EscposReceiptPrint
         path = u.path
         options["can_read_status"] = False
 
-        def connect() -> Escpos:
+        def connect(timeout: float = timeout) -> Escpos:
             return AppendFileEscpos(path)
     else:
         raise _bad("printer", url)
@@ -243,6 +245,7 @@ class DeviceSet:
     def close(self) -> None:
         for device in (self.printer, self.terminal, self.reader, self.display):
             device.worker.shutdown()
+        self.printer.status_worker.shutdown()
         for closable in (self.terminal.device, self.reader.device, self.display.device):
             closable.close()
 
@@ -264,17 +267,19 @@ def build_devices(
     """Open nothing yet (devices connect on first use); build every adapter and its worker."""
     printer = open_printer(printer_url, sim_dir=sim_dir)
     printer_worker = DeviceWorker("printer", 120.0)  # a few receipts may queue behind each other
+    status_worker = DeviceWorker("printer status", 15.0)  # never queued behind a print
     terminal = open_terminal(terminal_url)
     reader = open_reader(cardreader_url)
     display = open_display(display_url)
     sim = printer.simulator
     return DeviceSet(
-        printer=AsyncReceiptPrinter(printer, printer_worker, printer_url, sim),
+        printer=AsyncReceiptPrinter(printer, printer_worker, printer_url, sim, status_worker),
         drawer=AsyncCashDrawer(
             PrinterCashDrawer(printer, pin=_Url(printer_url).integer("drawer_pin", 2)),
             printer_worker,
             printer_url,
             sim,
+            status_worker,
         ),
         terminal=AsyncPaymentTerminal(
             terminal, DeviceWorker("terminal", _terminal_guard(terminal)), terminal_url, terminal.simulator

@@ -27,6 +27,8 @@ FS: Final = 0x1C  # field separator inside a message
 CONTROL: Final = frozenset({STX, ETX, EOT, ACK, DLE, NAK})
 MAX_WIRE_PAYLOAD: Final = 0xFFFF
 MAX_RETRANSMISSIONS: Final = 3
+ACK_TIMEOUT: Final = 1.0  # seconds to wait for ACK/NAK before retransmitting (protocols/framing.md)
+BYTE_TIMEOUT: Final = 0.5  # seconds of silence inside a frame before it is NAKed as cut off
 
 
 class FrameError(Exception):
@@ -133,8 +135,8 @@ class Link:
         self,
         port: Port,
         *,
-        ack_timeout: float = 1.0,
-        byte_timeout: float = 0.5,
+        ack_timeout: float = ACK_TIMEOUT,
+        byte_timeout: float = BYTE_TIMEOUT,
         retransmissions: int = MAX_RETRANSMISSIONS,
     ) -> None:
         self.port = port

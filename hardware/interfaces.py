@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 from hardware.cardreader import FareCard
 from hardware.printer import PrinterStatus, PrintResult
 from hardware.receipt import Receipt
-from hardware.terminal import CardResult, Prompt, PromptHandler
+from hardware.terminal import BatchTotal, CardResult, Prompt, PromptHandler
 
 
 @runtime_checkable
@@ -51,6 +51,8 @@ class PaymentTerminal(Protocol):
     def cancel(self) -> bool: ...
 
     def status(self, reference: str) -> CardResult: ...
+
+    def batch_total(self, reference: str = "BATCH") -> BatchTotal: ...
 
     def check(self) -> str: ...
 
@@ -102,6 +104,8 @@ class AsyncPaymentTerminal(Protocol):
     async def cancel(self) -> bool: ...
 
     async def status(self, reference: str) -> CardResult: ...
+
+    async def batch_total(self) -> BatchTotal: ...
 
 
 @runtime_checkable

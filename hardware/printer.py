@@ -22,6 +22,7 @@ from escpos.escpos import Escpos
 from hardware.codepage import DEFAULT_CODE_PAGE, code_page
 from hardware.errors import BUSY, COVER_OPEN, OFFLINE, PAPER_LOW, PAPER_OUT, TIMEOUT, HardwareError
 from hardware.receipt import Receipt, render_escpos
+from hardware.slip import Slip, render_slip_escpos
 
 PaperState = Literal["ok", "low", "out", "unknown"]
 DLE_EOT_PRINTER = b"\x10\x04\x01"
@@ -67,11 +68,16 @@ class PrinterStatus:
 def parse_status(
     printer_byte: int, cause_byte: int, paper_byte: int, *, drawer_open_high: bool = True
 ) -> PrinterStatus:
-    """Decode Epson DLE EOT 1 / 2 / 4 replies."""
+    """Decode Epson DLE EOT 1 / 2 / 4 replies.
+
+    Paper end is read from either place the document gives it: DLE EOT 4 bits 5-6 (the roll
+    sensor) or DLE EOT 2 bit 5 (printing stopped because of paper end), whichever says so.
+    """
     pin3_high = bool(printer_byte & 0x04)
+    paper_end = paper_byte & 0x60 == 0x60 or bool(cause_byte & 0x20)
     return PrinterStatus(
         online=not printer_byte & 0x08,
-        paper="out" if paper_byte & 0x60 == 0x60 else "low" if paper_byte & 0x0C == 0x0C else "ok",
+        paper="out" if paper_end else "low" if paper_byte & 0x0C == 0x0C else "ok",
         cover_open=bool(cause_byte & 0x04),
         drawer_open=pin3_high if drawer_open_high else not pin3_high,
     )
@@ -88,19 +94,26 @@ class PrintResult:
 
 
 class EscposReceiptPrinter:
-    """A receipt printer behind any python-escpos backend (``connect`` builds a fresh one)."""
+    """A receipt printer behind any python-escpos backend (``connect`` builds a fresh one).
+
+    ``connect`` may take a ``timeout`` keyword: status questions (the status bar, the check
+    before a drawer kick) use the short ``status_timeout``, so a printer that accepts the
+    connection and never answers costs a status poll at most that long. A status question
+    while a job is printing is answered ``busy`` at once, never queued behind the job.
+    """
 
     simulator: Any = None  # the in-process simulator behind a sim:// device
 
     def __init__(
         self,
-        connect: Callable[[], Escpos],
+        connect: Callable[..., Escpos],
         *,
         width_mm: int = 80,
         code_page_name: str = DEFAULT_CODE_PAGE,
         can_read_status: bool = True,
         drawer_open_high: bool = True,
         description: str = "receipt printer",
+        status_timeout: float | None = None,
     ) -> None:
         code_page(code_page_name)  # validate early
         self._connect = connect
@@ -109,6 +122,7 @@ class EscposReceiptPrinter:
         self.can_read_status = can_read_status
         self.drawer_open_high = drawer_open_high
         self.description = description
+        self.status_timeout = status_timeout
         self._lock = threading.Lock()
 
     # -- operations ---------------------------------------------------------------------------
@@ -118,6 +132,10 @@ class EscposReceiptPrinter:
         if kick_drawer_pin is not None:
             data = DRAWER_PINS[kick_drawer_pin] + data
         return self.print_raw(data)
+
+    def print_slip(self, slip: Slip) -> PrintResult:
+        """A drawer slip (paid-out, safe drop) at this printer's width and code page."""
+        return self.print_raw(render_slip_escpos(slip, self.width_mm, code_page_name=self.code_page_name))
 
     def print_raw(self, data: bytes) -> PrintResult:
         with self._session() as printer:
@@ -138,26 +156,31 @@ class EscposReceiptPrinter:
             return PrintResult(status, len(data), status.warnings())
 
     def status(self) -> PrinterStatus:
-        with self._session() as printer:
+        with self._session(self.status_timeout) as printer:
             return self._read_status(printer)
 
     def kick_drawer(self, pin: int = 2) -> None:
-        """ESC p: pulse the drawer kick-out connector (works with paper out, not when offline)."""
+        """ESC p: pulse the drawer kick-out connector (works with paper out, not when offline).
+
+        The kick is sent only once the printer has answered a status request: a printer that
+        does not answer gets no kick, and the caller hears that the drawer did not open.
+        """
         if pin not in DRAWER_PINS:
             raise ValueError("drawer pin must be 2 or 5")
-        with self._session() as printer:
+        with self._session(self.status_timeout) as printer:
+            self._read_status(printer)  # no answer: raises offline, nothing sent
             printer._raw(DRAWER_PINS[pin])
             self._read_status(printer)  # the answer proves the printer took the kick
 
     # -- internals ----------------------------------------------------------------------------
 
     @contextmanager
-    def _session(self) -> Iterator[Escpos]:
+    def _session(self, timeout: float | None = None) -> Iterator[Escpos]:
         if not self._lock.acquire(blocking=False):
             raise HardwareError(BUSY, "The receipt printer is busy with another job.")
         try:
             try:
-                printer = self._connect()
+                printer = self._connect() if timeout is None else self._connect(timeout=timeout)
                 printer.open()
             except HardwareError:
                 raise

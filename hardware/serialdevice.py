@@ -15,7 +15,7 @@ from typing import Any
 import serial
 
 from hardware.errors import BUSY, OFFLINE, HardwareError
-from hardware.framing import Link, Port
+from hardware.framing import ACK_TIMEOUT, BYTE_TIMEOUT, Link, Port
 
 Connector = Callable[[], Port]
 
@@ -24,7 +24,9 @@ class FramedSerialDevice:
     kind = "device"
     simulator: Any = None  # the in-process simulator behind a sim:// device
 
-    def __init__(self, connect: Connector, *, ack_timeout: float = 1.0, byte_timeout: float = 0.5) -> None:
+    def __init__(
+        self, connect: Connector, *, ack_timeout: float = ACK_TIMEOUT, byte_timeout: float = BYTE_TIMEOUT
+    ) -> None:
         self._connect = connect
         self._ack_timeout = ack_timeout
         self._byte_timeout = byte_timeout

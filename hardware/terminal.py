@@ -21,12 +21,23 @@ from typing import Literal
 import serial
 
 from hardware.errors import BUSY, CANCELLED, DECLINED, PROTOCOL_ERROR, UNKNOWN_OUTCOME, HardwareError
-from hardware.framing import FrameError, Link, LinkTimeout, NoAcknowledge, decode_message, encode_message
+from hardware.framing import (
+    ACK_TIMEOUT,
+    BYTE_TIMEOUT,
+    FrameError,
+    Link,
+    LinkTimeout,
+    NoAcknowledge,
+    decode_message,
+    encode_message,
+)
 from hardware.serialdevice import Connector, FramedSerialDevice
 
 Outcome = Literal["approved", "declined", "cancelled", "unknown_outcome"]
-REQUESTS = ("SALE", "REFUND", "CANCEL", "STATUS")  # ECR -> terminal (protocols/payment-terminal.md)
-REPLIES = ("PROMPT", "APPROVED", "DECLINED", "CANCELLED", "IN_PROGRESS", "NOT_FOUND", "BUSY", "ERROR")
+REQUESTS = ("SALE", "REFUND", "CANCEL", "STATUS", "BATCH")  # ECR -> terminal (protocols/payment-terminal.md)
+REPLIES = (
+    "PROMPT", "APPROVED", "DECLINED", "CANCELLED", "IN_PROGRESS", "NOT_FOUND", "BUSY", "BATCH_TOTAL", "ERROR"
+)
 PROMPT_CODES = ("PRESENT_CARD", "ENTER_PIN", "PROCESSING", "REMOVE_CARD")
 FINAL_REPLIES = frozenset({"APPROVED", "DECLINED", "CANCELLED"})
 MAX_REFERENCE = 32
@@ -65,19 +76,31 @@ class CardResult:
         return HardwareError(code, self.reason or self.status.replace("_", " ").capitalize() + ".")
 
 
+@dataclass(frozen=True)
+class BatchTotal:
+    """The terminal's open batch (what it will settle): counts and cents of sales and refunds."""
+
+    batch_number: str
+    sale_count: int
+    sale_cents: int
+    refund_count: int
+    refund_cents: int
+    net_cents: int
+
+
 PromptCallback = Callable[[Prompt], None]
 PromptHandler = Callable[[Prompt], None] | Callable[[Prompt], Awaitable[None]]  # async facade: either kind
+
+
+def valid_reference(reference: str) -> bool:
+    """A reference is 1-32 printable ASCII characters (protocols/payment-terminal.md)."""
+    return 0 < len(reference) <= MAX_REFERENCE and reference.isascii() and reference.isprintable()
 
 
 def _check_request(amount_cents: int, reference: str) -> None:
     if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
         raise ValueError("amount must be a positive number of cents")
-    if (
-        not reference
-        or len(reference) > MAX_REFERENCE
-        or not reference.isascii()
-        or not reference.isprintable()
-    ):
+    if not valid_reference(reference):
         raise ValueError(f"reference must be 1-{MAX_REFERENCE} printable ASCII characters")
 
 
@@ -95,8 +118,8 @@ class SerialPaymentTerminal(FramedSerialDevice):
         *,
         response_timeout: float = 30.0,
         transaction_timeout: float = 180.0,
-        ack_timeout: float = 1.0,
-        byte_timeout: float = 0.5,
+        ack_timeout: float = ACK_TIMEOUT,
+        byte_timeout: float = BYTE_TIMEOUT,
         status_attempts: int = 2,
     ) -> None:
         super().__init__(connect, ack_timeout=ack_timeout, byte_timeout=byte_timeout)
@@ -118,6 +141,8 @@ class SerialPaymentTerminal(FramedSerialDevice):
         original_txn_id: str = "",
         on_prompt: PromptCallback | None = None,
     ) -> CardResult:
+        if not original_txn_id.strip():
+            raise ValueError("a refund needs the original terminal transaction id")
         return self._transact("REFUND", amount_cents, reference, (original_txn_id,), on_prompt)
 
     def cancel(self) -> bool:
@@ -136,6 +161,30 @@ class SerialPaymentTerminal(FramedSerialDevice):
         with self._job():
             link = self._open_link()
             return self._resolve(link, reference, 0, "Asked for the status")
+
+    def batch_total(self, reference: str = "BATCH") -> BatchTotal:
+        """The open batch's totals, as the clerk compares them with the drawer at close."""
+        with self._job():
+            link = self._open_link()
+            try:
+                link.port.reset_input_buffer()
+                link.send(encode_message("BATCH", reference))
+                deadline = time.monotonic() + min(self.response_timeout, 5.0)
+                while True:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise LinkTimeout("no batch total in time")
+                    fields = decode_message(link.receive(remaining))
+                    if fields[:2] == ["ERROR", reference]:
+                        raise HardwareError(PROTOCOL_ERROR, f"The payment terminal refused: {fields[2:]}.")
+                    if fields[:2] == ["BATCH_TOTAL", reference] and len(fields) == 8:
+                        number, *counts = fields[2:]
+                        if all(c.isdigit() for c in counts):
+                            return BatchTotal(number, *map(int, counts))
+                        raise HardwareError(PROTOCOL_ERROR, "The payment terminal sent a bad batch total.")
+            except (LinkTimeout, NoAcknowledge, FrameError, serial.SerialException, OSError) as exc:
+                self._drop_link()
+                raise HardwareError("timeout", f"The payment terminal does not answer ({exc}).") from exc
 
     def check(self) -> str:
         """Ping with STATUS of a reference nobody uses; 'online' if the terminal answers."""

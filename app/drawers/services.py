@@ -391,6 +391,8 @@ async def movements(shift_id: int) -> list[dict[str, Any]]:
         CashMovement.created_by.username.as_alias("created_by_username"),
         CashMovement.witness.username.as_alias("witness_username"),
         CashMovement.override_by.username.as_alias("override_username"),
+        CashMovement.witness.full_name.as_alias("witness_name"),
+        CashMovement.override_by.full_name.as_alias("override_name"),
     ).where(CashMovement.shift == shift_id).order_by(CashMovement.id)
     for row in rows:
         row["kind_label"] = MOVEMENT_LABELS.get(row["kind"], row["kind"])

@@ -16,8 +16,8 @@ from typing import Any
 from app.auth.principal import Principal
 from app.errors import ValidationFailed
 from app.formatting import money
+from app.kiosk import after_commit, devices
 from app.kiosk import cart as carts
-from app.kiosk import devices
 from app.kiosk.context import AtKiosk
 from app.sales import printing
 from app.sales import services as sales
@@ -97,16 +97,15 @@ async def take_check(at: AtKiosk, state: carts.CartState, *, amount_cents: int,
 async def after_sale(terminal: dict[str, Any], sale_id: int, *, actor: Principal, cash: bool,
                      change_cents: int = 0, total_cents: int = 0,
                      card_loads: bool = True) -> AfterCommit:
-    """Drawer, fare card, receipt, display. card_loads=False: the sale has no fare-card loads
-    (the caller knows), so they are not looked up."""
+    """Drawer, receipt and display run apart from the request (after_commit: a printer that
+    does not answer never holds the clerk; the done screen shows their result as it arrives);
+    the fare card is written here, since the clerk hands it back. card_loads=False: the sale
+    has no fare-card loads (the caller knows), so they are not looked up."""
     after = AfterCommit()
-    if cash:
-        after.drawer = await devices.kick_drawer(terminal)
+    line2 = f"Change {money(change_cents)}" if change_cents else f"Total {money(total_cents)}"
+    after_commit.after_sale(terminal, sale_id, actor=actor, cash=cash, display_line=line2)
     if card_loads:
         await write_loads(terminal, sale_id, actor, after)
-    await print_queue(terminal, after)
-    line2 = f"Change {money(change_cents)}" if change_cents else f"Total {money(total_cents)}"
-    await devices.show(terminal, "Thank you!", line2)
     return after
 
 
@@ -125,44 +124,14 @@ async def write_loads(terminal: dict[str, Any], sale_id: int, actor: Principal,
         after.loads_written += 1
 
 
-def to_receipt(data: printing.ReceiptData) -> Any:
-    """The sales service's receipt data as hardware's Receipt."""
-    from hardware.receipt import Receipt, ReceiptLine, ReceiptTender
-
-    return Receipt(
-        agency_name=data.agency_name, agency_lines=list(data.agency_lines),
-        location_name=data.location_name, terminal_name=data.terminal_name,
-        clerk_name=data.clerk_name, receipt_number=data.receipt_number,
-        issued_at=data.issued_at,
-        lines=[ReceiptLine(description=line.description, quantity=line.quantity,
-                           unit_cents=line.unit_cents, amount_cents=line.amount_cents,
-                           detail=getattr(line, "detail", None)) for line in data.lines],
-        subtotal_cents=data.subtotal_cents, total_cents=data.total_cents,
-        tenders=[ReceiptTender(kind=t.kind, amount_cents=t.amount_cents, brand=t.brand,
-                               last4=t.last4, auth_code=getattr(t, "auth_code", None))
-                 for t in data.tenders],
-        change_cents=data.change_cents, footer_lines=list(data.footer_lines),
-        duplicate=data.duplicate, title=data.title,
-    )
+#: Printing lives with the other after-commit device steps.
+to_receipt = after_commit.to_receipt
 
 
 async def print_queue(terminal: dict[str, Any], after: AfterCommit | None = None) -> AfterCommit:
-    """Print what waits in the terminal's queue, oldest first; stop at the first fault."""
+    """Print what waits in the terminal's queue now (see after_commit.print_queue)."""
     after = after or AfterCommit()
-    for job in await printing.next_print_jobs(int(terminal["id"])):
-        try:
-            receipt = to_receipt(await printing.receipt_for(job))
-            await devices.device_set(terminal).printer.print_receipt(receipt)
-        except Exception as exc:
-            if getattr(exc, "is_warning", False):  # printed, but the paper is running low
-                await printing.mark_printed(int(job["id"]))
-                after.printed += 1
-                after.print_problems.append(devices.clerk_message(exc))
-                continue
-            message = devices.clerk_message(exc)
-            await printing.mark_print_failed(int(job["id"]), message)
-            after.print_problems.append(message)
-            break
-        await printing.mark_printed(int(job["id"]))
-        after.printed += 1
+    outcome = await after_commit.print_queue(terminal)
+    after.printed += outcome.printed
+    after.print_problems += outcome.problems
     return after

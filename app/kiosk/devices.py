@@ -21,8 +21,22 @@ _CACHE: dict[int, tuple[tuple[str, ...], Any]] = {}
 
 
 def _urls(terminal: dict[str, Any]) -> tuple[str, ...]:
-    return (terminal["printer_url"], terminal["payment_url"], terminal["cardreader_url"],
+    return (printer_url(terminal), terminal["payment_url"], terminal["cardreader_url"],
             terminal["display_url"])
+
+
+def printer_url(terminal: dict[str, Any]) -> str:
+    """The printer's address with the terminal's receipt paper width (58 or 80 mm, set on the
+    admin page) as its ``width``: the administrator's setting wins over one in the URL."""
+    from urllib.parse import parse_qsl, urlencode
+
+    url = str(terminal["printer_url"])
+    width = terminal.get("paper_width_mm")
+    if width not in (58, 80):
+        return url
+    base, _, query = url.partition("?")
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "width"]
+    return f"{base}?{urlencode([*kept, ('width', str(width))])}"
 
 
 def device_set(terminal: dict[str, Any]) -> Any:
@@ -146,6 +160,16 @@ def show_later(terminal: dict[str, Any], line1: str, line2: str = "") -> None:
     task.add_done_callback(_BACKGROUND.discard)
 
 
+async def card_batch_total(terminal: dict[str, Any]) -> tuple[int | None, str]:
+    """The payment terminal's open batch net (cents) for the shift close, and a clerk message
+    ('' when it answered). The clerk still types the figure from the batch report."""
+    try:
+        batch = await device_set(terminal).terminal.batch_total()
+    except Exception as exc:
+        return None, "The card terminal did not give its batch total: " + clerk_message(exc)
+    return int(batch.net_cents), ""
+
+
 def card_to_dict(card: Any) -> dict[str, Any]:
     products = []
     for product in getattr(card, "products", []) or []:
@@ -202,6 +226,7 @@ SIM_CONTROLS: tuple[tuple[str, str, str], ...] = (
     ("printer", "paper_low", "Paper low"),
     ("printer", "paper_out", "Paper out"),
     ("printer", "cover_open", "Cover open"),
+    ("printer", "drawer_closed", "Push the cash drawer shut"),
     ("cardreader", "normal", "Card on the reader (normal)"),
     ("cardreader", "no_card", "No card on the reader"),
     ("cardreader", "remove_during_write", "Card removed during the write"),

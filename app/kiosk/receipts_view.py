@@ -3,13 +3,26 @@ database, so the screen is right after a reload or on another worker)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from app import sql
 from app.errors import NotFound
-from app.kiosk import checkout
+from app.kiosk import after_commit
 from app.kiosk.context import AtKiosk
 from app.sales import printing
 from app.sales import services as sales
+
+#: The done screen stops asking after this many polls, a second apart (a receipt still
+#: queued then is shown as waiting, with Retry).
+MAX_POLLS = 120
+
+#: The latest drawer outcome after a sale (after_commit records it as an audit event).
+_DRAWER_SQL = """
+SELECT action, summary FROM audit_event
+WHERE object_type = 'sale' AND object_id = {} AND action IN ({}, {})
+ORDER BY id DESC LIMIT 1
+"""
 
 
 async def sale_view(at: AtKiosk, sale_id: int) -> dict[str, Any]:
@@ -20,20 +33,57 @@ async def sale_view(at: AtKiosk, sale_id: int) -> dict[str, Any]:
     # for such a line): a sale without a card on any line has none to look up.
     names_a_card = any(line["card_serial"] for line in sale["lines"])
     loads = await printing.card_loads_for_sale(sale_id) if names_a_card else []
-    jobs = await printing.print_jobs_for_sale(sale_id)
     return {
-        "sale": sale, "loads": loads, "jobs": jobs,
+        "sale": sale, "loads": loads,
         "loads_pending": [x for x in loads if x["status"] in ("pending", "failed")],
-        "print_waiting": [j for j in jobs if j["status"] in printing.RETRYABLE],
         "cash_tendered": sum(int(t["tendered_cents"]) for t in sale["tenders"]
                              if t["kind"] == "cash"),
+        **await print_status(sale),
     }
+
+
+async def print_status(sale: dict[str, Any], polls: int = 0) -> dict[str, Any]:
+    """The receipt and drawer as far as the devices got: `printing` while a job waits in the
+    queue (the done screen asks again, `next_poll`), `print_waiting` once one failed, the
+    drawer's problem when it did not open. After MAX_POLLS the screen stops asking."""
+    jobs = await printing.print_jobs_for_sale(int(sale["id"]))
+    asking = polls < MAX_POLLS
+    queued = [j for j in jobs if j["status"] == printing.QUEUED]
+    drawer = await sql.fetch_one(_DRAWER_SQL, str(sale["id"]), after_commit.DRAWER_OPENED,
+                                 after_commit.DRAWER_NOT_OPENED)
+    cash = any(t["kind"] == "cash" for t in sale["tenders"]) and sale["kind"] == "sale"
+    drawer_problem = ""
+    if drawer and drawer["action"] == after_commit.DRAWER_NOT_OPENED:
+        drawer_problem = str(json.loads(drawer["summary"] or "{}").get("problem", ""))
+    return {
+        "sale": sale, "jobs": jobs, "next_poll": polls + 1,
+        "printing": bool(queued) and asking,
+        "print_waiting": [j for j in jobs if j["status"] == printing.FAILED
+                          or (j["status"] == printing.QUEUED and not asking)],
+        "drawer_pending": cash and drawer is None and bool(queued) and asking,
+        "drawer_problem": drawer_problem,
+    }
+
+
+async def print_status_for(at: AtKiosk, sale_id: int, polls: int = 0) -> dict[str, Any]:
+    """`print_status` of one of this terminal's sales (the done screen's poll)."""
+    sale = await sales.get_sale(sale_id)
+    if int(sale["terminal"]) != at.terminal_id:
+        raise NotFound("That sale was made at another counter.")
+    return await print_status(sale, polls)
 
 
 async def reprint(at: AtKiosk, sale_id: int) -> None:
     await sale_view(at, sale_id)
     await printing.reprint_receipt(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id)
-    await checkout.print_queue(at.terminal)
+    after_commit.print_later(at.terminal)
+
+
+async def retry(at: AtKiosk) -> None:
+    """Print the terminal's failed receipts again, apart from the request (they show as
+    printing until the printer answers)."""
+    await printing.requeue_failed(at.clerk, at.terminal_id)
+    after_commit.print_later(at.terminal)
 
 
 async def recent(at: AtKiosk) -> dict[str, Any]:

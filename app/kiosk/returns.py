@@ -45,12 +45,17 @@ def plan(refundable: sales.Refundable, quantities: Mapping[int, int]) -> ReturnP
     return ReturnPlan(amount, plan_refund_tenders(amount, refundable.by_kind))
 
 
-async def _card_refund(at: AtKiosk, amount_cents: int) -> str:
-    """Refund on the payment terminal; the approved refund's reference (else a clear error)."""
+async def _card_refund(at: AtKiosk, amount_cents: int, original_txn_id: str | None) -> str:
+    """Refund on the payment terminal against the original charge's terminal transaction id
+    (the terminal requires it); the approved refund's reference (else a clear error)."""
+    if not original_txn_id:
+        raise DomainError("The card payment has no terminal transaction id to refund against; "
+                          "ask a supervisor to refund it on the terminal.")
     reference = await cards.begin_card_payment(at.clerk, terminal_id=at.terminal_id,
                                                amount_cents=amount_cents, kind="refund")
     try:
-        result = await devices.device_set(at.terminal).terminal.refund(amount_cents, reference)
+        result = await devices.device_set(at.terminal).terminal.refund(amount_cents, reference,
+                                                                       original_txn_id)
         status = "unknown" if result.status == "unknown_outcome" else result.status
         attempt = await cards.record_card_result(
             reference, status, result.brand, result.last4, result.auth_code,
@@ -108,7 +113,8 @@ async def refund(at: AtKiosk, *, sale_id: int, quantities: Mapping[int, int], re
                            check_number=check_number.strip() if kind == CHECK else None)
                for kind, amount in chosen.by_kind.items() if kind != CARD]
     if chosen.by_kind.get(CARD):
-        reference = await _card_refund(at, chosen.by_kind[CARD])
+        charged: dict[str, Any] = next((t for t in refundable.sale["tenders"] if t["kind"] == CARD), {})
+        reference = await _card_refund(at, chosen.by_kind[CARD], charged.get("terminal_txn_id"))
         tenders.append(TenderInput(kind=CARD, amount_cents=chosen.by_kind[CARD],
                                    payment_reference=reference))
     result = await sales.refund_sale(
@@ -130,7 +136,7 @@ async def void(at: AtKiosk, *, sale_id: int, reason: str, key: str,
         raise ValidationFailed("Only a sale with no refunds yet can be voided; refund it instead.")
     await _require_cash_on_hand(
         at, sum(int(t["amount_cents"]) for t in sale["tenders"] if t["kind"] == CASH), "void")
-    refunds = [await _card_refund(at, int(t["amount_cents"]))
+    refunds = [await _card_refund(at, int(t["amount_cents"]), t.get("terminal_txn_id"))
                for t in sale["tenders"] if t["kind"] == CARD]
     result = await sales.void_sale(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id,
                                    reason_code=reason, idempotency_key=key, card_refunds=refunds,

@@ -13,7 +13,8 @@ from fpdf import FPDF
 
 from app.formatting import local_time, money
 from app.reconciliation import rules
-from app.reconciliation.board import DayBoard
+from app.reconciliation.board import DayBoard, ShiftLine
+from app.reports.day_activity import DayActivity
 
 _FOLD = str.maketrans({"–": "-", "—": "-", "→": "->", "…": "...", "’": "'", "“": '"', "”": '"'})
 
@@ -66,6 +67,20 @@ class _Doc(FPDF):
                 self.cell(widths[i], 5.5, _t(value), align="R" if i in right else "L")
             self.ln()
 
+    def wrapped(self, headings: Sequence[str], rows: Sequence[Sequence[object]],
+                widths: Sequence[int], right: Sequence[int] = ()) -> None:
+        """A table whose cells wrap: long notes and reasons are printed whole."""
+        self.set_font("Helvetica", "", 8)
+        align = tuple("RIGHT" if i in right else "LEFT" for i in range(len(widths)))
+        with self.table(col_widths=tuple(widths), text_align=align, line_height=4.2,
+                        borders_layout="HORIZONTAL_LINES", first_row_as_headings=True,
+                        width=sum(widths), align="LEFT") as table:
+            for row in [headings, *rows]:
+                cells = table.row()
+                for value in row:
+                    cells.cell(_t(value))
+        self.ln(1)
+
     def signature(self, *labels: str) -> None:
         self.ln(10)
         for _ in labels:
@@ -112,7 +127,27 @@ def deposit_slip(deposit: dict[str, Any]) -> bytes:
     return doc.bytes()
 
 
-def daily_report(board: DayBoard, printed_at: datetime) -> bytes:
+def _review_text(review: dict[str, Any] | None) -> str:
+    """One recommendation or decision in full: outcome, reason, who, and the whole note."""
+    if review is None:
+        return "-"
+    parts = [f"{review['outcome_label']} ({review['reason_label']})", f"by {review['actor_name']}"]
+    if review.get("created_at"):
+        parts[-1] += f" at {local_time(review['created_at'])}"
+    text = " ".join(parts)
+    return f"{text}: {review['note']}" if review.get("note") else text
+
+
+def _latest(shift: ShiftLine, step: str) -> dict[str, Any] | None:
+    found = [r for r in shift.reviews if r["step"] == step]
+    return found[-1] if found else None
+
+
+def daily_report(board: DayBoard, printed_at: datetime, activity: DayActivity | None = None) -> bytes:
+    """The manager's daily paper: shifts, variance reviews (the lead's recommendation beside
+    the supervisor's decision, notes in full), the day's paid-outs, safe drops (with their
+    witnesses), voids and refunds, deposits, problems and the ledger by account name."""
+    activity = activity or DayActivity()
     loc = board.location
     doc = _Doc("Daily reconciliation report",
                f"{loc['name']} ({loc['code']}) - business day {board.business_date} - printed "
@@ -132,41 +167,65 @@ def daily_report(board: DayBoard, printed_at: datetime) -> bytes:
         ("Over/short", money(totals["over_short_cents"], sign=True)),
     ])
     doc.heading("Shifts")
-    doc.grid(
+    doc.wrapped(
         ["Terminal", "Clerk", "State", "Exp. cash", "Counted", "Checks", "Card", "Over/short"],
-        [(s.terminal_code, s.clerk_name[:28], s.state_label, money(s.expected_cash_cents),
+        [(s.terminal_code, s.clerk_name, s.state_label, money(s.expected_cash_cents),
           money(int(s.counted["cash_cents"])) if s.counted else "-",
           money(s.expected_checks_cents), money(s.expected_card_cents),
           money(s.over_short_cents, sign=True) if s.over_short_cents is not None else "-")
-         for s in board.shifts], [20, 48, 24, 22, 22, 18, 18, 22], right=(3, 4, 5, 6, 7))
-    decided = [(s, s.latest_decision) for s in board.shifts if s.latest_decision]
-    if decided:
-        doc.heading("Variance decisions")
-        doc.grid(["Terminal", "Decision", "Reason", "By", "Note"],
-                  [(s.terminal_code, r["outcome_label"], r["reason_label"], r["actor_name"],
-                    (r["note"] or "")[:40]) for s, r in decided if r],
-                  [20, 35, 45, 40, 55])
+         for s in board.shifts] or [("(none)", "", "", "", "", "", "", "")],
+        [18, 44, 24, 22, 22, 20, 18, 22], right=(3, 4, 5, 6, 7))
+    reviewed = [s for s in board.shifts if s.reviews]
+    if reviewed:
+        doc.heading("Variance reviews: the lead recommends, the supervisor decides")
+        doc.wrapped(["Terminal / clerk", "Over/short", "Lead's recommendation", "Supervisor's decision"],
+                    [(f"{s.terminal_code} {s.clerk_name}",
+                      money(s.over_short_cents, sign=True) if s.over_short_cents is not None else "-",
+                      _review_text(_latest(s, rules.RECOMMENDATION)),
+                      _review_text(s.latest_decision)) for s in reviewed],
+                    [36, 20, 67, 67], right=(1,))
+    _movement_sections(doc, activity)
     doc.heading("Deposits")
-    doc.grid(["Bag", "Status", "Cash", "Checks", "Prepared by", "Verified by", "Bank"],
-              [(d["bag_number"], d["status_label"], money(d["cash_cents"]),
-                money(d["checks_cents"]), d["prepared_by_name"], d["verified_by_name"] or "-",
-                money(d["bank_amount_cents"]) if d["bank_amount_cents"] is not None else "-")
-               for d in board.deposits] or [("(none)", "", "", "", "", "", "")],
-              [25, 30, 22, 22, 35, 35, 22], right=(2, 3, 6))
+    doc.wrapped(["Bag", "Status", "Cash", "Checks", "Prepared by", "Verified by", "Bank"],
+                [(d["bag_number"], d["status_label"], money(d["cash_cents"]),
+                  money(d["checks_cents"]), d["prepared_by_name"], d["verified_by_name"] or "-",
+                  money(d["bank_amount_cents"]) if d["bank_amount_cents"] is not None else "-")
+                 for d in board.deposits] or [("(none)", "", "", "", "", "", "")],
+                [25, 30, 22, 22, 35, 35, 21], right=(2, 3, 6))
     problems = [(s.terminal_code, p) for s in board.shifts for p in s.problems]
     problems += [(r.terminal_code, f"receipt numbers missing: {r.missing}") for r in board.receipts
                  if r.gap]
     if problems:
         doc.heading("Problems flagged")
-        doc.grid(["Terminal", "Problem"], problems, [25, 165])
+        doc.wrapped(["Terminal", "Problem"], problems, [25, 165])
     doc.heading("Ledger for the day (postings dated this day at this location)")
-    doc.grid(["Account", "Balance (debit +)"],
-              [(code, money(total)) for code, total in sorted(board.ledger.items())],
-              [80, 40], right=(1,))
+    doc.wrapped(["Account", "Balance (debit +)"],
+                [(activity.account(code), money(total)) for code, total in sorted(board.ledger.items())],
+                [100, 40], right=(1,))
     if board.adjustments:
         doc.heading("Adjusting entries posted later for this day")
-        doc.grid(["Entry", "Dated", "By", "Memo"],
-                  [(a["id"], a["business_date"], a["created_by_name"], a["memo"][:60])
-                   for a in board.adjustments], [20, 25, 45, 100])
+        doc.wrapped(["Entry", "Dated", "By", "Memo"],
+                    [(a["id"], a["business_date"], a["created_by_name"], a["memo"])
+                     for a in board.adjustments], [20, 25, 45, 100])
     doc.signature("Supervisor", "Revenue processing")
     return doc.bytes()
+
+
+def _movement_sections(doc: _Doc, activity: DayActivity) -> None:
+    """Paid-outs and safe drops (with witness and approver), paid-ins, voids and refunds."""
+    for kind, title in (("paid_out", "Paid-outs"), ("safe_drop", "Safe drops"), ("paid_in", "Paid-ins")):
+        rows = activity.of_kind(kind)
+        doc.heading(title)
+        doc.wrapped(["Time", "Terminal", "Clerk", "Amount", "Reason", "Witness", "Approved by"],
+                    [(local_time(m["created_at"], "%H:%M"), m["terminal_code"], m["clerk_name"],
+                      money(m["amount_cents"]), m["reason"] or "-", m["witness_name"] or "-",
+                      m["approved_by_name"] or "-") for m in rows]
+                    or [("(none)", "", "", "", "", "", "")],
+                    [14, 20, 34, 20, 46, 28, 28], right=(3,))
+    doc.heading("Voids and refunds")
+    doc.wrapped(["Time", "Kind", "Receipt", "Of receipt", "Clerk", "Amount", "Reason", "Approved by"],
+                [(local_time(r["created_at"], "%H:%M"), r["kind_label"], r["receipt"], r["original"],
+                  r["clerk_name"], money(r["total_cents"]), r["reason_label"],
+                  r["approved_by_name"] or "-") for r in activity.returns]
+                or [("(none)", "", "", "", "", "", "", "")],
+                [13, 14, 30, 30, 28, 19, 30, 26], right=(5,))

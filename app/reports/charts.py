@@ -38,26 +38,68 @@ def _money_label(value: Any) -> str:
     return money(int(value)) if value is not None else ""
 
 
-def bar_chart(title: str, rows: Sequence[dict[str, Any]], *, limit: int = 12) -> str:
-    """A horizontal bar chart of rows [{label, amount_cents}] as an SVG string."""
+#: Pixel sizes the layout rules below rely on (kept in the style, checked by the tests).
+LABEL_FONT = 13
+VALUE_FONT = 12
+ROW_HEIGHT = 32  # per bar: room for a 13 px name with air above and below
+VALUE_TICKS = 5  # value-axis labels: five, so amounts never run into each other
+
+
+def _horizontal(title: str, labels: Sequence[str], values: Sequence[int]) -> str:
+    """Horizontal bars: names read on the left (never rotated or overlapping, one row each),
+    amounts printed at the bar ends, five money ticks on the value axis. The value range is
+    padded so the printed amount of the longest bar stays inside the plot."""
+    low, high = min([0, *values]), max([0, *values])
+    ticks = money_ticks(low, high)
+    pad = max((high - low) // 4, 100)
+    style = Style(**{**STYLE.to_dict(), "label_font_size": LABEL_FONT, "major_label_font_size": LABEL_FONT,
+                     "value_font_size": VALUE_FONT, "title_font_size": 16})
     chart = pygal.HorizontalBar(
-        title=title, style=STYLE, disable_xml_declaration=True, js=[], show_legend=False,
-        value_formatter=_money_label, width=720, height=max(160, 40 + 28 * min(len(rows), limit)),
+        title=title, style=style, disable_xml_declaration=True, js=[], show_legend=False,
+        value_formatter=_money_label, width=760, height=90 + ROW_HEIGHT * max(len(values), 1),
         print_values=True, print_values_position="top", explicit_size=False,
-        x_label_rotation=0, show_y_guides=False, truncate_label=-1,
+        show_x_guides=False, truncate_label=-1,
+        # room left of the lowest bar too, so a small bar's amount never reaches the names
+        range=(min(ticks[0], low - pad // 2), max(ticks[-1], high + pad)),
+        margin_right=24,
     )
-    shown = list(rows)[:limit][::-1]
-    chart.x_labels = [str(r["label"])[:30] for r in shown]
-    chart.add("Amount", [int(r["amount_cents"]) for r in shown])
+    chart.y_labels = ticks
+    chart.x_labels = [str(label) for label in labels]
+    chart.add("Amount", list(values))
     return _render(chart)
+
+
+def money_ticks(low: int, high: int, most: int = VALUE_TICKS) -> list[int]:
+    """At most ``most`` round amounts (1, 2 or 5 times a power of ten cents) covering low..high."""
+    span = max(high - low, 100)
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            size = step * factor
+            first, last = (low // size) * size, -((-high) // size) * size
+            if (last - first) // size + 1 <= most:
+                return list(range(first, last + 1, size))
+        step *= 10
+    return [0, span]  # not reached
+
+
+def bar_chart(title: str, rows: Sequence[dict[str, Any]], *, limit: int = 12) -> str:
+    """A horizontal bar chart of rows [{label, amount_cents}] as an SVG string (largest first)."""
+    shown = list(rows)[:limit][::-1]
+    return _horizontal(title, [_short(r["label"]) for r in shown], [int(r["amount_cents"]) for r in shown])
 
 
 def over_short_chart(rows: Sequence[dict[str, Any]], span: int) -> str:
-    chart = pygal.Bar(
-        title=f"Over/short per clerk, last {span} days", style=STYLE,
-        disable_xml_declaration=True, js=[], show_legend=False, value_formatter=_money_label,
-        width=720, height=300, x_label_rotation=30,
-    )
-    chart.x_labels = [str(r["name"])[:24] for r in rows]
-    chart.add("Over/short", [int(r[f"over_short_{span}"]) for r in rows])
-    return _render(chart)
+    """Over/short per clerk as horizontal bars (a clerk's name is read, not tilted)."""
+    shown = list(rows)[::-1]
+    return _horizontal(f"Over/short per clerk, last {span} days", [_short(r["name"]) for r in shown],
+                       [int(r[f"over_short_{span}"]) for r in shown])
+
+
+def _short(label: object, most: int = 34) -> str:
+    """A label of at most ``most`` characters, cut at a word with an ellipsis."""
+    text = " ".join(str(label).split())
+    if len(text) <= most:
+        return text
+    cut = text[: most - 1].rsplit(" ", 1)[0]
+    return cut + "…"

@@ -11,6 +11,7 @@ from app.routes import (
     home,
     kiosk,
     kiosk_outcomes,
+    kiosk_print,
     kiosk_refund,
     kiosk_sale,
     kiosk_shift,
@@ -32,6 +33,7 @@ ROUTE_HANDLERS = [
     *kiosk_sale.ROUTES,
     *kiosk_refund.ROUTES,
     *kiosk_outcomes.ROUTES,
+    *kiosk_print.ROUTES,
     *reconciliation.ROUTES,
     *reports.ROUTES,
 ]

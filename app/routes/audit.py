@@ -10,7 +10,7 @@ from litestar.response import Template
 
 from app.audit import services as audit
 from app.auth.roles import Role
-from app.csv_export import to_csv
+from app.web.exports import csv_download
 from app.web.guards import requires
 from app.web.render import page
 
@@ -60,16 +60,14 @@ async def audit_log(request: Request, page_number: FromQuery[int] = 1) -> Templa
 
 
 @get("/audit.csv", name="audit.csv", guards=READERS)
-async def audit_csv(request: Request) -> Response[str]:
+async def audit_csv(request: Request) -> Response[bytes]:
     f, _ = _filter(request)
     rows: list[dict[str, object]] = []
     offset = 0
     while batch := await audit.search(f, limit=1000, offset=offset):
         rows.extend({**row, "at": row["at"].isoformat()} for row in batch)
         offset += len(batch)
-    return Response(to_csv(CSV_COLUMNS, rows), media_type="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="audit-{date.today().isoformat()}.csv"',
-    })
+    return csv_download(CSV_COLUMNS, rows, f"audit-{date.today().isoformat()}.csv")
 
 
 ROUTES = [audit_log, audit_csv]

@@ -84,9 +84,9 @@ async def record_movement(request: Request, at: ClerkAtKiosk, kind: FromPath[str
                 raise ValidationFailed(str(exc), field_errors={"amount": str(exc)}) from exc
         witness = await second_person(form, "witness", at.clerk.origin, at.clerk)
         override = await second_person(form, "override", at.clerk.origin, at.clerk)
-        await drawers.cash_movement(at.clerk, shift_id=int(shift["id"]), kind=kind,
-                                    amount_cents=amount, reason=text(form, "reason", 200),
-                                    witness=witness, override=override)
+        movement_id = await drawers.cash_movement(
+            at.clerk, shift_id=int(shift["id"]), kind=kind, amount_cents=amount,
+            reason=text(form, "reason", 200), witness=witness, override=override)
     except Forbidden as exc:
         # Above the clerk's limit: show the approval modal (a lead or supervisor's PIN).
         return kiosk_page(request, "kiosk/drawer_movement.html", {
@@ -95,7 +95,7 @@ async def record_movement(request: Request, at: ClerkAtKiosk, kind: FromPath[str
         return kiosk_page(request, "kiosk/drawer_movement.html", {
             **ctx, "errors": exc.field_errors, "error": exc.message,
             "needs_override": bool(text(form, "override_login"))})
-    await after_commit.kick_drawer(at.terminal)  # every movement opens the drawer
+    after_commit.after_movement(at.terminal, movement_id, actor=at.clerk)  # drawer, then slip
     await sessions.set_flash(at.state, f"{MOVEMENTS[kind]['label']} recorded.")
     return to_kiosk(request)  # type: ignore[return-value]
 

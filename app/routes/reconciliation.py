@@ -18,8 +18,9 @@ from app.forms import FormReader, parse_id
 from app.ledger.errors import DayLocked
 from app.reconciliation import board as boards
 from app.reconciliation import deposits, pdf, rules, scope, signoff, variances
-from app.reports.csv_export import cents, to_csv
+from app.reports.day_activity import day_activity
 from app.settings import get_settings
+from app.web.exports import CSV_MEDIA_TYPE, cents, csv_bytes, download, to_csv
 from app.web.guards import requires
 from app.web.render import is_htmx, page, principal, redirect
 
@@ -113,7 +114,7 @@ async def board_csv(request: Request, location_id: FromPath[int], day: FromPath[
         "card_batch", "over_short", "decision", "reason", "note", "unresolved_card_outcomes",
         "print_problems", "receipt_gap", "deposit",
     ], rows)
-    return _download(body, f"day-board-{board.location['code']}-{day}.csv", "text/csv")
+    return download(csv_bytes(body), f"day-board-{board.location['code']}-{day}.csv", CSV_MEDIA_TYPE)
 
 
 @get("/reconciliation/{location_id:int}/{day:date}/deposits.csv",
@@ -127,7 +128,7 @@ async def deposits_csv(request: Request, location_id: FromPath[int], day: FromPa
           cents(d["cash_cents"]), cents(d["checks_cents"]), d["checks_count"],
           d["prepared_by_name"], d["verified_by_name"] or "", cents(d["bank_amount_cents"]),
           d["note"]] for d in board.deposits])
-    return _download(body, f"deposits-{board.location['code']}-{day}.csv", "text/csv")
+    return download(csv_bytes(body), f"deposits-{board.location['code']}-{day}.csv", CSV_MEDIA_TYPE)
 
 
 @get("/reconciliation/{location_id:int}/{day:date}/ledger.csv", name="reconciliation.ledger_csv",
@@ -137,7 +138,7 @@ async def ledger_csv(request: Request, location_id: FromPath[int], day: FromPath
     body = to_csv(["location", "business_date", "account", "balance_debit_positive"],
                   [[board.location["code"], day, code, cents(total)]
                    for code, total in sorted(board.ledger.items())])
-    return _download(body, f"ledger-{board.location['code']}-{day}.csv", "text/csv")
+    return download(csv_bytes(body), f"ledger-{board.location['code']}-{day}.csv", CSV_MEDIA_TYPE)
 
 
 @get("/reconciliation/{location_id:int}/{day:date}/receipts.csv",
@@ -150,24 +151,16 @@ async def receipts_csv(request: Request, location_id: FromPath[int], day: FromPa
                     r.previous_last if r.previous_last is not None else "",
                     "yes" if r.gap else "no", " ".join(str(n) for n in r.missing)]
                    for r in board.receipts])
-    return _download(body, f"receipts-{board.location['code']}-{day}.csv", "text/csv")
+    return download(csv_bytes(body), f"receipts-{board.location['code']}-{day}.csv", CSV_MEDIA_TYPE)
 
 
 @get("/reconciliation/{location_id:int}/{day:date}/report.pdf", name="reconciliation.report",
      guards=READ)
 async def daily_report(request: Request, location_id: FromPath[int], day: FromPath[date]) -> Response[bytes]:
     board = await boards.day_board(principal(request), location_id, day)
-    body = pdf.daily_report(board, datetime.now(UTC))
-    return _download(body, f"reconciliation-{board.location['code']}-{day}.pdf",
+    body = pdf.daily_report(board, datetime.now(UTC), await day_activity(location_id, day))
+    return download(body, f"reconciliation-{board.location['code']}-{day}.pdf",
                      "application/pdf", inline=True)
-
-
-def _download(body: Any, filename: str, media_type: str, inline: bool = False) -> Response[Any]:
-    disposition = "inline" if inline else "attachment"
-    return Response(body, media_type=media_type, headers={
-        "Content-Disposition": f'{disposition}; filename="{filename}"',
-        "Cache-Control": "no-store",
-    })
 
 
 # ---------------------------------------------------------------- variance review
@@ -283,7 +276,7 @@ async def show_deposit(request: Request, deposit_id: FromPath[int]) -> Template:
      guards=READ)
 async def deposit_slip(request: Request, deposit_id: FromPath[int]) -> Response[bytes]:
     deposit = await deposits.get_deposit(principal(request), deposit_id)
-    return _download(pdf.deposit_slip(deposit), f"deposit-slip-{deposit['bag_number']}.pdf",
+    return download(pdf.deposit_slip(deposit), f"deposit-slip-{deposit['bag_number']}.pdf",
                      "application/pdf", inline=True)
 
 

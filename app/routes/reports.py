@@ -14,7 +14,7 @@ from app.errors import ValidationFailed
 from app.formatting import business_date
 from app.reconciliation import scope
 from app.reports import charts, queries
-from app.reports.csv_export import cents, to_csv
+from app.web.exports import CSV_MEDIA_TYPE, cents, csv_bytes, download, to_csv
 from app.web.guards import requires
 from app.web.render import int_or_none, page, principal
 
@@ -57,7 +57,7 @@ async def reports_page(request: Request) -> Template:
 
 
 @get("/reports/revenue.csv", name="reports.revenue_csv", guards=READ)
-async def revenue_csv(request: Request, by: FromQuery[str] = "product") -> Response[str]:
+async def revenue_csv(request: Request, by: FromQuery[str] = "product") -> Response[bytes]:
     period, location_id, _ = _params(request)
     rows = await queries.revenue_by(principal(request), by, period, location_id)
     body = to_csv([by, "label", "amount", "transactions", "from", "to"], [
@@ -67,7 +67,7 @@ async def revenue_csv(request: Request, by: FromQuery[str] = "product") -> Respo
 
 
 @get("/reports/over-short.csv", name="reports.over_short_csv", guards=READ)
-async def over_short_csv(request: Request) -> Response[str]:
+async def over_short_csv(request: Request) -> Response[bytes]:
     _, location_id, _ = _params(request)
     rows = await queries.over_short_by_clerk(principal(request), SPANS, location_id)
     headings = ["clerk_id", "clerk"]
@@ -94,9 +94,8 @@ async def chart(request: Request, by: FromQuery[str] = "product") -> Response[st
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
-def _csv(body: str, filename: str) -> Response[str]:
-    return Response(body, media_type="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+def _csv(body: str, filename: str) -> Response[bytes]:
+    return download(csv_bytes(body), filename, CSV_MEDIA_TYPE)
 
 
 ROUTES = [reports_page, revenue_csv, over_short_csv, chart]

@@ -3,9 +3,11 @@
 The server is the record: a receipt is printed only after the sale committed, from a PrintJob
 queued in the sale's transaction. The kiosk takes `next_print_jobs`, builds the receipt from
 `receipt_for_job` (a plain `ReceiptData`; the kiosk turns it into `hardware.receipt.Receipt`),
-prints, and reports `mark_printed` or `mark_print_failed`. A failed job stays queued and
-reprints marked DUPLICATE (the first attempt may have printed part of it); a reprint asked for
-at the counter is a new job, also DUPLICATE.
+prints, and reports `mark_printed` or `mark_print_failed`. A failed job stays queued; the
+first receipt of a sale that prints in full is the original, whichever job or attempt it is
+(a receipt queued because the printer failed prints as the original once it prints), and
+only a copy printed after that one says DUPLICATE — a reprint asked for at the counter
+included. Receipts carry the agency's local date and time (FAREDESK_TIMEZONE).
 
 Card loads work the same way: `pending_card_loads(sale_id)` lists what to write onto the fare
 card (a negative value takes stored value off on a refund); the kiosk writes and reports.
@@ -55,6 +57,8 @@ class ReceiptTenderData:
     amount_cents: int
     brand: str | None = None
     last4: str | None = None
+    auth_code: str | None = None  # the terminal's approval code
+    reference: str | None = None  # the terminal's transaction id
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class ReceiptData:
     terminal_name: str
     clerk_name: str
     receipt_number: str  # "CENTRAL-K1-000123" (also what the barcode carries)
-    issued_at: datetime
+    issued_at: datetime  # the agency's local time (aware)
     lines: list[ReceiptLineData]
     subtotal_cents: int
     total_cents: int
@@ -115,7 +119,7 @@ ORDER BY sl.line_no
 
 #: What a sale's tenders show on the receipt, in the order they were written.
 _RECEIPT_TENDERS_SQL = """
-SELECT kind, amount_cents, change_cents, card_brand, card_last4
+SELECT kind, amount_cents, change_cents, card_brand, card_last4, auth_code, terminal_txn_id
 FROM tender WHERE sale = {} ORDER BY id
 """
 
@@ -125,7 +129,15 @@ def _receipt_tender(t: dict[str, Any]) -> ReceiptTenderData:
     amount = int(t["amount_cents"])
     if t["kind"] == "cash":
         amount += int(t["change_cents"] or 0)
-    return ReceiptTenderData(t["kind"], amount, t["card_brand"], t["card_last4"])
+    return ReceiptTenderData(t["kind"], amount, t["card_brand"], t["card_last4"],
+                             t["auth_code"] or None, t["terminal_txn_id"] or None)
+
+
+def agency_local(moment: datetime) -> datetime:
+    """A stored moment in the agency's time zone (a naive value from the database is UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(get_settings().tz)
 
 
 def _footer(sale: dict[str, Any]) -> list[str]:
@@ -161,7 +173,7 @@ async def receipt_data(sale_id: int, duplicate: bool = False) -> ReceiptData:
         clerk_name=sale["clerk_name"],
         receipt_number=receipt_code(sale["location_code"], sale["terminal_code"],
                                     sale["receipt_number"]),
-        issued_at=sale["created_at"],
+        issued_at=agency_local(sale["created_at"]),
         lines=[
             ReceiptLineData(line["description"], int(line["quantity"]), int(line["unit_cents"]),
                             int(line["amount_cents"]), _line_detail(line))
@@ -176,6 +188,63 @@ async def receipt_data(sale_id: int, duplicate: bool = False) -> ReceiptData:
         title=TITLES.get(sale["kind"], sale["kind"].upper()),
         scan_code=scan_code(sale["terminal_code"], sale["receipt_number"]),
         sale_id=int(sale["id"]),
+    )
+
+
+# ---------------------------------------------------------------- drawer slips
+
+#: Kinds of cash movement that print a slip (for the safe-drop bag, the paid-out file).
+SLIP_KINDS = {"paid_out": "PAID OUT", "safe_drop": "SAFE DROP"}
+SLIP_PREFIX = {"paid_out": "PO", "safe_drop": "SD"}
+
+
+@dataclass(frozen=True)
+class SlipData:
+    """Mirrors hardware.slip.Slip field for field (the kiosk converts it)."""
+
+    agency_name: str
+    location_name: str
+    terminal_name: str
+    title: str
+    number: str
+    amount_cents: int
+    reason: str
+    clerk_name: str
+    issued_at: datetime
+    witness_name: str | None = None
+    approved_by: str | None = None
+
+
+#: A cash movement with its shift's terminal and location and the people who signed it.
+_SLIP_SQL = """
+SELECT m.id, m.kind, m.amount_cents, m.reason, m.created_at, t.name AS terminal_name,
+       l.name AS location_name, c.full_name AS clerk_name, w.full_name AS witness_name,
+       o.full_name AS override_name
+FROM cash_movement m
+JOIN shift s ON s.id = m.shift
+JOIN terminal t ON t.id = s.terminal
+JOIN location l ON l.id = t.location
+JOIN app_user c ON c.id = m.created_by
+LEFT JOIN app_user w ON w.id = m.witness
+LEFT JOIN app_user o ON o.id = m.override_by
+WHERE m.id = {}
+"""
+
+
+async def slip_data(movement_id: int) -> SlipData | None:
+    """The slip a paid-out or safe drop prints (None for kinds that print none)."""
+    row = await sql.fetch_one(_SLIP_SQL, movement_id)
+    if row is None:
+        raise NotFound("No such drawer movement.")
+    if row["kind"] not in SLIP_KINDS:
+        return None
+    return SlipData(
+        agency_name=get_settings().agency_name, location_name=row["location_name"],
+        terminal_name=row["terminal_name"], title=SLIP_KINDS[row["kind"]],
+        number=f"{SLIP_PREFIX[row['kind']]}-{row['id']}", amount_cents=int(row["amount_cents"]),
+        reason=row["reason"] or "", clerk_name=row["clerk_name"],
+        issued_at=agency_local(row["created_at"]), witness_name=row["witness_name"],
+        approved_by=row["override_name"],
     )
 
 
@@ -196,6 +265,9 @@ _JOB_SQL = _JOB_SELECT + "WHERE id = {}"
 
 #: A sale's jobs, oldest first.
 _SALE_JOBS_SQL = _JOB_SELECT + "WHERE sale = {} ORDER BY id"
+
+#: How many of a sale's receipts printed in full (any job, any attempt).
+_PRINTED_OF_SALE_SQL = "SELECT COUNT(*) AS printed FROM print_job WHERE sale = {} AND status = {}"
 
 #: Whether the sale exists (its id, or no row).
 _SALE_EXISTS_SQL = "SELECT id FROM sale WHERE id = {}"
@@ -246,12 +318,12 @@ async def _job(job_id: int) -> dict[str, Any]:
 
 
 async def receipt_for(job: Mapping[str, Any]) -> ReceiptData:
-    """The receipt a job (a row as `next_print_jobs` gives it) prints: DUPLICATE for a reprint
-    or for a retry after a failure."""
+    """The receipt a job (a row as `next_print_jobs` gives it) prints: the original until one
+    of the sale's receipts has printed, DUPLICATE after that (a failed attempt printed none)."""
     if job["sale"] is None:
         raise NotFound("This print job has no sale.")
-    return await receipt_data(int(job["sale"]),
-                              duplicate=bool(job["duplicate"]) or job["attempts"] > 0)
+    printed = await sql.fetch_one(_PRINTED_OF_SALE_SQL, int(job["sale"]), PRINTED)
+    return await receipt_data(int(job["sale"]), duplicate=bool(printed and int(printed["printed"])))
 
 
 async def receipt_for_job(job_id: int) -> ReceiptData:
@@ -264,6 +336,22 @@ async def mark_printed(job_id: int) -> None:
     marked = await sql.fetch(_MARK_PRINTED_SQL, PRINTED, _now(), job_id, PRINTED)
     if not marked:
         await _job(job_id)  # NotFound when there is no such job; else it had printed already
+
+
+#: A terminal's failed jobs go back in the queue (a Retry): the done screen shows them printing.
+_REQUEUE_SQL = """
+UPDATE print_job SET status = {} WHERE terminal = {} AND status = {} RETURNING id
+"""
+
+
+async def requeue_failed(actor: Principal, terminal_id: int) -> int:
+    """The clerk pressed Retry: the terminal's failed receipts wait to print again; how many."""
+    async with write_transaction():
+        again = await sql.fetch(_REQUEUE_SQL, QUEUED, terminal_id, FAILED)
+        if again:
+            await record(actor, "receipt.retry", "terminal", terminal_id,
+                         {"jobs": [int(r["id"]) for r in again]})
+    return len(again)
 
 
 async def mark_print_failed(job_id: int, error: str) -> None:

@@ -5,14 +5,60 @@ Writes are atomic (like a transit card's commit/abort) and idempotent on the tra
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from hardware.cardreader import STORED_VALUE, CardProduct, FareCard
-from hardware.framing import Link, decode_message, encode_message
-from hardware.sim.framed import FramedSimulator
+from hardware.framing import ACK_TIMEOUT, BYTE_TIMEOUT, FrameError, Link, decode_message, encode_message
+from hardware.sim.framed import FramedSimulator, Refusal
 
 DEFAULT_CAP_CENTS = 40000
+WRITE_FIELDS = ("transaction id", "product code", "valid from", "valid to", "value")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CENTS = re.compile(r"-?\d{1,9}")
+
+
+def _iso_or_empty(text: str, name: str) -> str:
+    if text == "":
+        return text
+    try:
+        if _ISO_DATE.fullmatch(text):
+            date.fromisoformat(text)
+            return text
+    except ValueError:
+        pass
+    raise Refusal(f"{name} must be an ISO date YYYY-MM-DD or empty, not {text[:20]!r}")
+
+
+def parse_request(payload: bytes) -> list[str]:
+    """The request's fields, or :class:`Refusal` naming what protocols/fare-card-reader.md forbids."""
+    try:
+        fields = decode_message(payload)
+    except FrameError:
+        raise Refusal("the message is not UTF-8 text") from None
+    kind = fields[0]
+    if kind == "READ":
+        if len(fields) != 1:
+            raise Refusal(f"READ takes no fields, got {len(fields) - 1}")
+        return fields
+    if kind != "WRITE_PRODUCT":
+        raise Refusal(f"unknown request {kind[:20]!r}")
+    if len(fields) - 1 != len(WRITE_FIELDS):
+        raise Refusal(f"WRITE_PRODUCT takes 5 fields ({', '.join(WRITE_FIELDS)}), got {len(fields) - 1}")
+    txn_id, code, start, end, value = fields[1:]
+    if not txn_id.strip() or not (txn_id.isascii() and txn_id.isprintable()):
+        raise Refusal("WRITE_PRODUCT needs a transaction id (printable ASCII)")
+    if not code:
+        raise Refusal("WRITE_PRODUCT needs a product code")
+    if ";" in code:
+        raise Refusal("a product code may not contain ';'")
+    _iso_or_empty(start, "valid from")
+    _iso_or_empty(end, "valid to")
+    if not _CENTS.fullmatch(value):
+        raise Refusal(f"value must be whole cents ('-' for a debit), not {value[:12]!r}")
+    return fields
 
 
 @dataclass
@@ -52,13 +98,14 @@ class CardReaderSimulator(FramedSimulator):
         *,
         cap_cents: int = DEFAULT_CAP_CENTS,
         slow_seconds: float = 1.0,
-        ack_timeout: float = 0.3,
+        ack_timeout: float = ACK_TIMEOUT,
+        byte_timeout: float = BYTE_TIMEOUT,
     ) -> None:
         self.card: SimCard | None = SimCard()
         self.cap_cents = cap_cents
         self.slow_seconds = slow_seconds
         self.writes: list[tuple[str, str, int]] = []  # (txn_id, product, value) actually applied
-        super().__init__(mode, ack_timeout=ack_timeout)
+        super().__init__(mode, ack_timeout=ack_timeout, byte_timeout=byte_timeout)
 
     def control(self, mode: str) -> None:
         super().control(mode)
@@ -79,17 +126,18 @@ class CardReaderSimulator(FramedSimulator):
             self.card = None
 
     def handle(self, link: Link, payload: bytes) -> None:
-        fields = decode_message(payload)
         if self.mode == "timeout":
             return
         if self.mode == "slow":
             time.sleep(self.slow_seconds)
+        fields = parse_request(payload)
         if fields[0] == "READ":
             self._reply_card(link)
-        elif fields[0] == "WRITE_PRODUCT" and len(fields) == 6 and fields[5].lstrip("-").isdigit():
-            self._write(link, fields[1], fields[2], fields[3], fields[4], int(fields[5]))
         else:
-            self.send(link, encode_message("ERROR", "BAD_REQUEST", "unknown request"))
+            self._write(link, fields[1], fields[2], fields[3], fields[4], int(fields[5]))
+
+    def refuse(self, link: Link, refusal: Refusal) -> None:
+        self.send(link, encode_message("ERROR", "BAD_REQUEST", refusal.text))
 
     def _reply_card(self, link: Link) -> None:
         if self.card is None:

@@ -13,6 +13,9 @@ commands on stdin, one per line, and answers each with one line on stdout:
     state                           JSON of the device state (charges, card, paper, jobs...)
     card present [key=value ...]    card reader: put a card on it (serial, category, value, status)
     card remove                     card reader: take the card away
+    batch                           terminal: the open batch (settlement) total, as its report shows it
+    batch settle                    terminal: settle (close) the open batch and start the next
+    drawer close | drawer open      printer: the cash drawer is pushed shut (or opened by hand)
     quit
 """
 
@@ -32,7 +35,7 @@ from hardware.ports import open_pty
 from hardware.sim.cardreader import CardReaderSimulator, SimCard
 from hardware.sim.display import DisplaySimulator
 from hardware.sim.printer import PrinterSimulator
-from hardware.sim.terminal import TerminalSimulator
+from hardware.sim.terminal import Batch, TerminalSimulator
 
 
 def _say(line: str) -> None:
@@ -46,6 +49,7 @@ def _state(sim: Any) -> dict[str, Any]:
             "mode": sim.mode,
             "charges": [asdict(c) for c in sim.charges],
             "charged_total": sim.charged_total(),
+            "batch": {**asdict(sim.batch()), "net_cents": sim.batch().net_cents},
             "requests": len(sim.frames_received),
         }
     if isinstance(sim, CardReaderSimulator):
@@ -102,9 +106,27 @@ def _command(sim: Any, line: str) -> str:
             )
             sim.present(card)
             return "ok card present"
+        if words[0] == "batch" and isinstance(sim, TerminalSimulator) and words[1:] in ([], ["settle"]):
+            batch = sim.settle_batch() if words[1:] == ["settle"] else sim.batch()
+            return "ok " + _batch_report(batch, settled=bool(words[1:]))
+        if words[0] == "drawer" and isinstance(sim, PrinterSimulator) and words[1:] in (["close"], ["open"]):
+            sim.control("drawer_closed" if words[1] == "close" else "drawer_open")
+            return f"ok drawer {'closed' if words[1] == 'close' else 'open'}"
     except (ValueError, KeyError) as exc:
         return f"error {exc}"
     return f"error unknown command {line.strip()!r}"
+
+
+def _batch_report(batch: Batch, *, settled: bool) -> str:
+    """The batch report line a clerk copies into the shift close (dollars as the terminal prints)."""
+    def dollars(cents: int) -> str:
+        return f"{'-' if cents < 0 else ''}${abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+    return (
+        f"batch {batch.number}{' settled' if settled else ''}: "
+        f"sales {batch.sale_count} {dollars(batch.sale_cents)}, "
+        f"refunds {batch.refund_count} {dollars(batch.refund_cents)}, net {dollars(batch.net_cents)}"
+    )
 
 
 def _control_loop(sim: Any, stop: threading.Event) -> None:

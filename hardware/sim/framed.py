@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import Callable
 
 import serial
 
-from hardware.framing import Link, LinkTimeout, NoAcknowledge, Port, encode_frame
+from hardware.framing import ACK_TIMEOUT, BYTE_TIMEOUT, Link, LinkTimeout, NoAcknowledge, Port, encode_frame
 from hardware.ports import SocketPort
 
 TICK = 0.02
+log = logging.getLogger("faredesk.sim")
+
+
+class Refusal(Exception):
+    """A well-framed request the device will not act on: answered with ERROR, nothing started.
+
+    ``text`` names what is wrong (it goes on the wire); ``reference`` is what the reply echoes
+    (empty when the request carried none that can be repeated).
+    """
+
+    def __init__(self, text: str, reference: str = "") -> None:
+        super().__init__(text)
+        self.text = text
+        self.reference = reference
 
 
 class FramedSimulator:
@@ -30,9 +45,12 @@ class FramedSimulator:
     modes: tuple[str, ...] = ("silent", "bad_checksum", "garbled", "disconnect", "lose_reply")
     default_mode = "normal"
 
-    def __init__(self, mode: str | None = None, *, ack_timeout: float = 0.3) -> None:
+    def __init__(
+        self, mode: str | None = None, *, ack_timeout: float = ACK_TIMEOUT, byte_timeout: float = BYTE_TIMEOUT
+    ) -> None:
         self.mode = self.default_mode
-        self.ack_timeout = ack_timeout
+        self.ack_timeout = ack_timeout  # the documented defaults (protocols/framing.md)
+        self.byte_timeout = byte_timeout
         self.lock = threading.RLock()
         self._stop: threading.Event | None = None
         self.frames_received: list[bytes] = []
@@ -72,7 +90,7 @@ class FramedSimulator:
             self._thread.join(2)
 
     def serve(self, port: Port, stop: threading.Event) -> None:
-        link = Link(port, ack_timeout=self.ack_timeout, byte_timeout=0.3)
+        link = Link(port, ack_timeout=self.ack_timeout, byte_timeout=self.byte_timeout)
         link.tamper = self._tamper
         try:
             while not stop.is_set():
@@ -88,10 +106,22 @@ class FramedSimulator:
                 if self.mode == "silent":
                     continue  # went dead while this frame was arriving
                 self.frames_received.append(payload)
-                self.handle(link, payload)
+                self._answer(link, payload)
                 self.tick(link)
         except (serial.SerialException, OSError):
             return  # the other end hung up
+
+    def _answer(self, link: Link, payload: bytes) -> None:
+        """Handle one request; a bad one gets ERROR and the device keeps running."""
+        try:
+            self.handle(link, payload)
+        except Refusal as refusal:
+            self.refuse(link, refusal)
+        except (serial.SerialException, OSError):
+            raise
+        except Exception:  # a device never dies on a request: say so on the wire, keep serving
+            log.exception("simulator could not handle %r", payload)
+            self.refuse(link, Refusal("the device could not process this request"))
 
     def send(self, link: Link, payload: bytes, *, final: bool = False) -> None:
         """Send a reply; ``final`` replies are the ones lose_reply/disconnect interfere with."""
@@ -115,6 +145,11 @@ class FramedSimulator:
     # -- hooks --------------------------------------------------------------------------------
 
     def handle(self, link: Link, payload: bytes) -> None:
+        """Act on one request; raise :class:`Refusal` for a request the documents forbid."""
+        raise NotImplementedError
+
+    def refuse(self, link: Link, refusal: Refusal) -> None:
+        """Send this device's ERROR reply for ``refusal``."""
         raise NotImplementedError
 
     def tick(self, link: Link) -> None:

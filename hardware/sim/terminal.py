@@ -12,14 +12,57 @@ import string
 import time
 from dataclasses import dataclass
 
-from hardware.framing import Link, decode_message, encode_message
-from hardware.sim.framed import FramedSimulator
+from hardware.framing import ACK_TIMEOUT, BYTE_TIMEOUT, FS, FrameError, Link, decode_message, encode_message
+from hardware.sim.framed import FramedSimulator, Refusal
+from hardware.terminal import MAX_REFERENCE, valid_reference
 
 PROMPTS = (
     ("PRESENT_CARD", "Present card"),
     ("ENTER_PIN", "Enter PIN"),
     ("PROCESSING", "Processing"),
 )
+
+
+#: Each request's fields after its name, as protocols/payment-terminal.md lists them.
+REQUEST_FIELDS = {
+    "SALE": ("amount", "reference"),
+    "REFUND": ("amount", "reference", "original terminal transaction id"),
+    "CANCEL": ("reference",),
+    "STATUS": ("reference",),
+    "BATCH": ("reference",),
+}
+
+
+def _readable(raw: bytes) -> str:
+    """A field that is printable ASCII as text, anything else as '' (never echoed)."""
+    text = raw.decode("ascii", "replace")
+    return text if text.isascii() and text.isprintable() else ""
+
+
+def parse_request(payload: bytes) -> tuple[str, list[str]]:
+    """The request's name and fields, or :class:`Refusal` naming what the document forbids."""
+    raw = payload.split(bytes([FS]))
+    kind = _readable(raw[0])
+    names = REQUEST_FIELDS.get(kind)
+    at = 1 + names.index("reference") if names else 0
+    echo = _readable(raw[at]) if names and len(raw) > at else ""
+    echo = echo if valid_reference(echo) else ""
+    try:
+        fields = decode_message(payload)
+    except FrameError:
+        raise Refusal("the message is not UTF-8 text", echo) from None
+    if names is None:
+        raise Refusal(f"unknown request {fields[0][:20]!r}", echo)
+    if len(fields) - 1 != len(names):
+        raise Refusal(f"{kind} takes {len(names)} field(s) ({', '.join(names)}), got {len(fields) - 1}", echo)
+    args = fields[1:]
+    if not valid_reference(args[at - 1]):
+        raise Refusal(f"the reference must be 1-{MAX_REFERENCE} printable ASCII characters")
+    if kind in ("SALE", "REFUND") and not (args[0].isascii() and args[0].isdigit() and int(args[0]) > 0):
+        raise Refusal(f"the amount must be a positive whole number of cents, not {args[0][:12]!r}", echo)
+    if kind == "REFUND" and not args[2].strip():
+        raise Refusal("REFUND needs the original terminal transaction id", echo)
+    return kind, args
 
 
 @dataclass
@@ -40,6 +83,25 @@ class Charge:
     amount_cents: int
     auth_code: str
     terminal_txn_id: str
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A batch (settlement) report: approved sales and refunds since the last settlement."""
+
+    number: int
+    sale_count: int
+    sale_cents: int
+    refund_count: int
+    refund_cents: int
+
+    @property
+    def net_cents(self) -> int:
+        return self.sale_cents - self.refund_cents
+
+    def fields(self) -> tuple[str, ...]:
+        values = (self.number, self.sale_count, self.sale_cents, self.refund_count, self.refund_cents)
+        return (*map(str, values), str(self.net_cents))
 
 
 @dataclass
@@ -63,9 +125,10 @@ class TerminalSimulator(FramedSimulator):
         *,
         step_seconds: float = 0.02,
         slow_seconds: float = 1.0,
-        ack_timeout: float = 0.3,
+        ack_timeout: float = ACK_TIMEOUT,
+        byte_timeout: float = BYTE_TIMEOUT,
     ) -> None:
-        super().__init__(mode, ack_timeout=ack_timeout)
+        super().__init__(mode, ack_timeout=ack_timeout, byte_timeout=byte_timeout)
         self.step_seconds = step_seconds
         self.slow_seconds = slow_seconds
         self.card = SimCard()
@@ -73,22 +136,27 @@ class TerminalSimulator(FramedSimulator):
         self.charges: list[Charge] = []
         self.active: SimTransaction | None = None
         self._txn_ids = itertools.count(100001)
+        self._batch_start = 0
+        self._batch_number = 1
 
     # -- requests -----------------------------------------------------------------------------
 
     def handle(self, link: Link, payload: bytes) -> None:
-        fields = decode_message(payload)
-        kind, args = fields[0], fields[1:]
         if self.mode == "timeout":
             return  # ACKed by the link, then nothing
-        if kind in ("SALE", "REFUND") and len(args) >= 2 and args[0].isdigit():
+        kind, args = parse_request(payload)
+        if kind in ("SALE", "REFUND"):
             self._start(link, kind, int(args[0]), args[1])
-        elif kind == "STATUS" and args:
+        elif kind == "STATUS":
             self._status(link, args[0])
-        elif kind == "CANCEL" and args:
+        elif kind == "CANCEL":
             self._cancel(link, args[0])
         else:
-            self.send(link, encode_message("ERROR", args[0] if args else "", "BAD_REQUEST"))
+            self.send(link, encode_message("BATCH_TOTAL", args[0], *self.batch().fields()))
+
+    def refuse(self, link: Link, refusal: Refusal) -> None:
+        """ERROR, the reference (as the document says every reply repeats it), what is wrong."""
+        self.send(link, encode_message("ERROR", refusal.reference, refusal.text))
 
     def _start(self, link: Link, kind: str, amount: int, reference: str) -> None:
         known = self.transactions.get(reference)
@@ -176,3 +244,19 @@ class TerminalSimulator(FramedSimulator):
 
     def charged_total(self, reference: str | None = None) -> int:
         return sum(c.amount_cents for c in self.charges if reference is None or c.reference == reference)
+
+    def batch(self) -> Batch:
+        """The open batch: what this terminal approved since it was last settled."""
+        with self.lock:
+            charges = self.charges[self._batch_start:]
+            sales = [c.amount_cents for c in charges if c.kind == "SALE"]
+            refunds = [-c.amount_cents for c in charges if c.kind == "REFUND"]
+            return Batch(self._batch_number, len(sales), sum(sales), len(refunds), sum(refunds))
+
+    def settle_batch(self) -> Batch:
+        """Close the open batch (the end-of-day settlement) and start the next one."""
+        with self.lock:
+            closed = self.batch()
+            self._batch_start = len(self.charges)
+            self._batch_number += 1
+            return closed

@@ -16,7 +16,7 @@ DEC = (date(2026, 12, 1), date(2026, 12, 31))
 
 
 def reader_for(mode: str | None = None, **options: int) -> tuple[SerialFareCardReader, CardReaderSimulator]:
-    sim = CardReaderSimulator(mode, ack_timeout=0.1, slow_seconds=0.2, **options)
+    sim = CardReaderSimulator(mode, ack_timeout=0.1, byte_timeout=0.1, slow_seconds=0.2, **options)
     return SerialFareCardReader(sim.connect, **FAST), sim
 
 

@@ -23,6 +23,8 @@ def test_parse_status_follows_epson_dle_eot_bits() -> None:
     assert ok.problem() is None and ok.warnings() == []
     assert parse_status(0x12, 0x12, 0x1E).paper == "low"  # bits 2-3: near end
     assert parse_status(0x1A, 0x32, 0x7E).paper == "out"  # bits 5-6: paper end, offline bit set
+    assert parse_status(0x1A, 0x32, 0x12).paper == "out"  # DLE EOT 2 bit 5 alone: stopped by paper end
+    assert parse_status(0x1A, 0x32, 0x12).problem().code == "paper_out"  # type: ignore[union-attr]
     assert parse_status(0x1A, 0x16, 0x12).cover_open is True
     assert parse_status(0x16, 0x12, 0x12).drawer_open is True  # pin 3 high
     assert parse_status(0x16, 0x12, 0x12, drawer_open_high=False).drawer_open is False
@@ -78,7 +80,8 @@ def test_drawer_kick_sends_esc_p_and_reports_open(tmp_path: Path) -> None:
     drawer.kick()
     job = printer.simulator.jobs[-1]
     kick = b"\x1bp\x00\x19\xfa"  # ESC p 0 25 250: pin 2, 50 ms on, 500 ms off
-    assert job.raw == kick + b"\x10\x04\x01\x10\x04\x02\x10\x04\x04"  # then a status read
+    status = b"\x10\x04\x01\x10\x04\x02\x10\x04\x04"
+    assert job.raw == status + kick + status  # the printer answers first, then the kick, then a read
     assert job.kicks == [2]
     assert drawer.is_open() is True
     printer.simulator.control("drawer_closed")

@@ -17,7 +17,8 @@ FAST: dict[str, Any] = {"response_timeout": 0.4, "ack_timeout": 0.1, "byte_timeo
 
 
 def terminal_for(mode: str = "approve", **options: float) -> tuple[SerialPaymentTerminal, TerminalSimulator]:
-    sim = TerminalSimulator(mode, slow_seconds=options.pop("slow_seconds", 0.6), ack_timeout=0.1)
+    slow = options.pop("slow_seconds", 0.6)
+    sim = TerminalSimulator(mode, slow_seconds=slow, ack_timeout=0.1, byte_timeout=0.1)
     return SerialPaymentTerminal(sim.connect, **{**FAST, **options}), sim
 
 

@@ -1,5 +1,5 @@
-"""Receipts print only after the sale committed; a failed print stays queued and reprints as a
-DUPLICATE; a reprint is a new job."""
+"""Receipts print only after the sale committed; a failed print stays queued and prints as the
+original when it finally prints; only a copy after a printed receipt says DUPLICATE."""
 
 from __future__ import annotations
 
@@ -49,6 +49,8 @@ async def test_the_receipt_carries_what_the_customer_needs(shop: Shop) -> None:
     assert receipt.lines[2].detail == "Card FC-55"
     assert [(t.kind, t.amount_cents, t.brand, t.last4) for t in receipt.tenders] == [
         ("card", 2_000, "VISA", "0042"), ("cash", 5_000, None, None)]
+    assert (receipt.tenders[0].auth_code, receipt.tenders[0].reference) == (
+        "A1B2C3", f"T-{card_tender.payment_reference}")
     assert receipt.clerk_name and receipt.terminal_name and receipt.location_name
     assert receipt.title == "SALE" and not receipt.duplicate
 
@@ -66,7 +68,7 @@ async def test_print_then_done(shop: Shop) -> None:
     assert await printing.next_print_jobs(shop.terminal_id) == []
 
 
-async def test_a_failed_print_stays_queued_and_retries_as_duplicate(shop: Shop) -> None:
+async def test_a_failed_print_stays_queued_and_prints_as_the_original(shop: Shop) -> None:
     result = await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id,
                                        idempotency_key=key(), lines=[line(shop.scrip)],
                                        tenders=[cash(SCRIP_CENTS)])
@@ -75,7 +77,9 @@ async def test_a_failed_print_stays_queued_and_retries_as_duplicate(shop: Shop) 
     [again] = await printing.next_print_jobs(shop.terminal_id)
     assert again["id"] == job["id"] and again["status"] == "failed" and again["attempts"] == 1
     assert "paper" in again["last_error"]
-    assert (await printing.receipt_for_job(job["id"])).duplicate
+    assert not (await printing.receipt_for_job(job["id"])).duplicate  # nothing printed yet
+    await printing.mark_print_failed(job["id"], "offline: no answer")
+    assert not (await printing.receipt_for_job(job["id"])).duplicate
     await printing.mark_printed(job["id"])
     assert await printing.next_print_jobs(shop.terminal_id) == []
     sale = await sales.get_sale(result.sale_id)  # the sale is untouched by the failure
@@ -92,7 +96,7 @@ async def test_a_reprint_is_a_new_duplicate_job_and_audited(shop: Shop) -> None:
                                             sale_id=result.sale_id)
     [job] = await printing.next_print_jobs(shop.terminal_id)
     assert job["id"] == job_id and job["duplicate"] is True
-    assert (await printing.receipt_for_job(job_id)).duplicate
+    assert (await printing.receipt_for_job(job_id)).duplicate  # a copy after a printed one
     assert await AuditEvent.exists().where(
         (AuditEvent.action == "receipt.reprint") & (AuditEvent.object_id == str(result.sale_id)))
 
@@ -121,3 +125,30 @@ async def test_a_refund_receipt_names_the_original_and_the_approver(shop: Shop) 
     assert any(sold.receipt_code in text for text in receipt.footer_lines)
     assert any("Duplicate purchase" in text for text in receipt.footer_lines)
     assert any("Approved by" in text for text in receipt.footer_lines)
+
+
+async def test_a_reprint_before_anything_printed_is_the_original(shop: Shop) -> None:
+    result = await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id,
+                                       idempotency_key=key(), lines=[line(shop.scrip)],
+                                       tenders=[cash(SCRIP_CENTS)])
+    [first] = await printing.next_print_jobs(shop.terminal_id)
+    await printing.mark_print_failed(first["id"], "offline: no answer")
+    copy = await printing.reprint_receipt(shop.clerk, terminal_id=shop.terminal_id,
+                                          sale_id=result.sale_id)
+    assert not (await printing.receipt_for_job(copy)).duplicate
+    await printing.mark_printed(copy)
+    assert (await printing.receipt_for_job(first["id"])).duplicate
+
+
+async def test_the_receipt_shows_the_agency_local_time(shop: Shop) -> None:
+    from datetime import UTC, timedelta
+
+    result = await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id,
+                                       idempotency_key=key(), lines=[line(shop.scrip)],
+                                       tenders=[cash(SCRIP_CENTS)])
+    receipt = await printing.receipt_data(result.sale_id)
+    sale = await sales.get_sale(result.sale_id)
+    stored = sale["created_at"] if sale["created_at"].tzinfo else sale["created_at"].replace(tzinfo=UTC)
+    assert receipt.issued_at.utcoffset() == stored.astimezone(get_settings().tz).utcoffset()
+    assert receipt.issued_at.utcoffset() in (timedelta(hours=-8), timedelta(hours=-7))  # Pacific
+    assert receipt.issued_at == stored

@@ -7,9 +7,9 @@ import pytest
 from app.auth.passwords import hash_secret, password_problem, pin_problem, verify_secret
 from app.auth.principal import Principal
 from app.auth.roles import PIN_ROLES, Role, parse_role
-from app.csv_export import neutralise, to_csv
 from app.navigation import ENABLED_HREFS, NAV_ITEMS, nav_for
 from app.routes.auth import _safe_next
+from app.web.exports import neutralise, to_csv
 
 
 def principal(role: Role, sections: tuple[int, ...] = (1,)) -> Principal:
