@@ -2,6 +2,7 @@
 
 from app.routes import (
     admin_catalog,
+    admin_jobs,  # platform: jobs, My work, notifications
     admin_org,
     admin_terminals,
     admin_users,
@@ -14,9 +15,12 @@ from app.routes import (
     kiosk_refund,
     kiosk_sale,
     kiosk_shift,
+    mywork,
+    notifications,
     reconciliation,
     reports,
 )
+from app.settings import get_settings
 
 ROUTE_HANDLERS = [
     *auth.ROUTES,
@@ -34,4 +38,9 @@ ROUTE_HANDLERS = [
     *kiosk_outcomes.ROUTES,
     *reconciliation.ROUTES,
     *reports.ROUTES,
+    *admin_jobs.ROUTES, *mywork.ROUTES, *notifications.ROUTES,
 ]
+if not get_settings().is_production:  # /dev/mail: development and tests only
+    from app.routes import dev_mail
+
+    ROUTE_HANDLERS += dev_mail.ROUTES
