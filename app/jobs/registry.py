@@ -1,6 +1,7 @@
 """What the worker can run: jobs (run on demand) and periodic sweeps, registered by name.
 
-An area registers its time-based rules in a `sweeps.py` of its own, listed in `SWEEP_MODULES`:
+An area registers its time-based rules in an `app/<area>/sweeps.py` of its own (found by the
+worker and /admin/jobs without editing this package):
 
     from app.jobs.registry import sweep
     from app.jobs.marks import first_time
@@ -22,19 +23,17 @@ catches up at its next run (and every sweep runs once when a worker starts).
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 JobFunc = Callable[..., Awaitable[Any]]
 
-#: Modules that register sweeps and jobs (imported by the worker and by /admin/jobs).
-SWEEP_MODULES: list[str] = [
-    "app.jobs.builtin",
-    "app.outbox.delivery",
-    "app.auth.sweeps",
-    "app.reconciliation.sweeps",
-]
+#: Modules that register jobs and sweeps besides every `app/<area>/sweeps.py`.
+CORE_MODULES: list[str] = ["app.jobs.builtin", "app.outbox.delivery"]
+_APP_DIR = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -93,9 +92,19 @@ def sweep(name: str, *, minute: str = "*", hour: str = "*", day: str = "*", mont
 
 
 def load_all() -> dict[str, JobSpec]:
-    for module in SWEEP_MODULES:
-        importlib.import_module(module)
+    """Import every module that registers jobs (once; later calls are dictionary lookups)."""
+    global _loaded
+    if not _loaded:
+        for module in CORE_MODULES:
+            importlib.import_module(module)
+        for found in pkgutil.iter_modules([str(_APP_DIR)]):
+            if found.ispkg and (_APP_DIR / found.name / "sweeps.py").exists():
+                importlib.import_module(f"app.{found.name}.sweeps")
+        _loaded = True
     return JOBS
+
+
+_loaded = False
 
 
 def spec(name: str) -> JobSpec:

@@ -27,7 +27,7 @@ async def catch_up() -> list[int]:
 def run_worker(workers: int = 2) -> None:
     from app.settings import get_settings
 
-    logging.basicConfig(level=get_settings().log_level.upper(),
+    logging.basicConfig(level=get_settings().log_level.upper(), force=True,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     instance = huey()
     asyncio.run(catch_up())
