@@ -13,7 +13,7 @@ from app.auth.sessions import end_expired_sessions, load_session, start_session
 from app.auth.tables import UserSession
 from app.jobs import queue, runs
 from app.jobs.builtin import recover_lost_runs
-from app.jobs.execute import JobFailed, enqueue, execute, rerun
+from app.jobs.execute import JobFailed, enqueue, execute
 from app.jobs.marks import first_time
 from app.jobs.registry import job
 from app.jobs.tables import JobRun, SweepMark
