@@ -113,3 +113,53 @@ async def test_a_job_killed_mid_run_is_retried_and_completes_once(
     assert run["attempts"] == 2
     message = await OutboxMessage.select().where(OutboxMessage.id == message_id).first()
     assert message["status"] == "sent"
+
+
+def _redis_up() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=1).ping())
+    except Exception:
+        return False
+
+
+def _queue_urls() -> list[object]:
+    from app.settings import get_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    redis_db = 14 + (int(worker.removeprefix("gw") or 0) % 2)  # one queue per test process
+    urls: list[object] = [
+        pytest.param(f"redis://127.0.0.1:6379/{redis_db}", id="redis", marks=pytest.mark.skipif(
+            not _redis_up(), reason="no Redis on 127.0.0.1:6379")),
+    ]
+    if get_settings().is_postgres:
+        urls.append(pytest.param(get_settings().database_url, id="postgres"))
+    return urls
+
+
+@pytest.mark.parametrize("jobs_url", _queue_urls())
+async def test_workers_on_several_machines_share_a_redis_or_postgres_queue(
+        workers: Workers, smtp: Smtp, jobs_url: str) -> None:
+    from app.jobs import queue
+    from tests.platform_fixtures import use_settings
+
+    use_settings(FAREDESK_JOBS_URL=jobs_url)
+    queue.reset()
+    queue.huey().flush()  # a queue of this test's own
+    workers.start(FAREDESK_JOBS_URL=jobs_url)
+    workers.start(FAREDESK_JOBS_URL=jobs_url)
+    to = f"{unique('q')}@example.org"
+    async with write_transaction():
+        message_id = await mail.queue_mail(to, "notification", {
+            "name": "Quinn", "title": "Through the shared queue", "link": "", "body": "",
+            "kind_label": "tests"}, kind="tests", essential=True)
+
+    async def sent() -> bool:
+        row = await OutboxMessage.select(OutboxMessage.status).where(
+            OutboxMessage.id == message_id).first()
+        return bool(row["status"] == "sent")
+
+    await wait_until(sent, what=f"delivery through {jobs_url}\n{workers.logs()}")
+    assert len([m for m in smtp.messages() if m["To"] == to]) == 1
+    assert type(queue.huey().storage).__name__ in ("RedisStorage", "PostgresStorage")
