@@ -22,6 +22,6 @@ async def variance_recommended(actor: Principal, shift: dict[str, Any], review_i
         title=(f"Decide: drawer {shift['terminal_code']} of {shift['clerk_name']} on {day} "
                f"({money(over_short_cents, sign=True)}); {actor.full_name} recommends "
                f"{rules.OUTCOMES[outcome].lower()}"),
-        link=f"/reconciliation/{shift['location']}/{day}#shift-{shift['id']}",
+        link=f"/reconciliation/shift/{shift['id']}",
         key=f"variance-recommended:{review_id}",
     )

@@ -71,7 +71,7 @@ async def variances(principal: Principal) -> list[WorkItem]:
         items.append(WorkItem(
             kind=kind, area=AREA, action=action,
             title=f"Drawer {s['terminal']} of {s['clerk_name']}, {day}{note}",
-            link=f"/reconciliation/{s['location']}/{day}", since=since,
+            link=f"/reconciliation/shift/{s['id']}", since=since,
             due_at=rules.deposit_due_at(s["business_date"], since, tz),
         ))
     return items

@@ -38,13 +38,12 @@ async def test_variances_wait_for_a_lead_to_recommend_and_a_supervisor_to_decide
     lead_items = await items(d.lead, "variance")
     assert [i.action for i in lead_items] == ["Recommend", "Recommend"]
     assert lead_items[0].since <= lead_items[1].since  # oldest first
-    assert all(i.link == f"/reconciliation/{d.location_id}/{d.day.isoformat()}"
-               for i in lead_items)
+    assert {i.link for i in lead_items} == {f"/reconciliation/shift/{a}", f"/reconciliation/shift/{b}"}
     assert [i.action for i in await items(d.supervisor, "variance")] == ["Decide", "Decide"]
     for nobody in (d.clerk_a, d.clerk_b, await make_user("auditor")):
         assert await my_work(nobody) == []
-    admin = await make_user("administrator")  # across sections: filter to this day's board
-    board = f"/reconciliation/{d.location_id}/"
+    admin = await make_user("administrator")  # across sections: filter to this day's shifts
+    board = (f"/reconciliation/shift/{a}", f"/reconciliation/shift/{b}")
     assert [i.action for i in await items(admin, "variance") if i.link.startswith(board)] == [
         "Decide", "Decide"]
 
@@ -66,7 +65,7 @@ async def test_variances_wait_for_a_lead_to_recommend_and_a_supervisor_to_decide
     assert note["title"].startswith("Decide: drawer") and "recommends accept" in note["title"]
     [mail] = [m for m in smtp.messages() if m["To"] == address]
     assert "recommends accept" in mail["Subject"]
-    assert f"/reconciliation/{d.location_id}/{d.day.isoformat()}" in mail.get_body(
+    assert f"/reconciliation/shift/{a}" in mail.get_body(
         preferencelist=("plain",)).get_content()
 
     await variances.review(d.supervisor, a, ReviewForm("accept", "change_error", "short $1.50"))
