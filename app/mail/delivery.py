@@ -29,8 +29,8 @@ def build_message(message: Message) -> EmailMessage:
     mail["Message-ID"] = f"<outbox-{message.id}.{_domain(settings.mail_from)}>"
     if p.get("reply_to"):
         mail["Reply-To"] = p["reply_to"]
-    if not p.get("essential"):
-        mail["List-Unsubscribe"] = f"<{settings.public_url}/mail/opt-out>"
+    if p.get("opt_out_url"):
+        mail["List-Unsubscribe"] = f"<{p['opt_out_url']}>"
     mail.set_content(p["text"])
     mail.add_alternative(p["html"], subtype="html")
     for attachment in p.get("attachments", []):

@@ -17,6 +17,8 @@ statements) is always sent; other mail is not sent to an address that opted out.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -48,11 +50,12 @@ async def queue_mail(to: str, template: str, context: dict[str, Any], *, kind: s
 
     `key` makes the message unique (a second call with the same key adds nothing).
     """
-    rendered = render(template, context, locale)
+    opt_out = "" if essential else opt_out_url(to)
+    rendered = render(template, {"opt_out_url": opt_out, **context}, locale)
     payload = {
         "to": to.strip(), "subject": rendered.subject, "text": rendered.text,
         "html": rendered.html, "reply_to": reply_to_for(section_code), "kind": kind,
-        "essential": essential,
+        "essential": essential, "opt_out_url": opt_out,
         "attachments": [{"filename": a.filename, "content_type": a.content_type,
                          "data": base64.b64encode(a.data).decode()} for a in attachments or []],
     }
@@ -70,6 +73,23 @@ async def set_log_status(message_id: int, status: str, reply: str = "") -> None:
     await MailLog.update({MailLog.status: status, MailLog.smtp_reply: reply[:2000],
                           MailLog.updated_at: datetime.now(UTC)}).where(
         MailLog.message == message_id)
+
+
+def opt_out_token(address: str) -> str:
+    """The token in an opt-out link: only someone who received mail at the address has it."""
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, b"opt-out:" + address.strip().lower().encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def opt_out_url(address: str) -> str:
+    from urllib.parse import urlencode
+
+    query = urlencode({"address": address.strip().lower(), "token": opt_out_token(address)})
+    return f"{get_settings().public_url}/mail/opt-out?{query}"
+
+
+def valid_opt_out(address: str, token: str) -> bool:
+    return hmac.compare_digest(opt_out_token(address), token.strip())
 
 
 async def opt_out(address: str, source: str = "") -> bool:

@@ -15,6 +15,7 @@ from app.routes import (
     kiosk_refund,
     kiosk_sale,
     kiosk_shift,
+    mail_public,
     mywork,
     notifications,
     reconciliation,
@@ -38,7 +39,7 @@ ROUTE_HANDLERS = [
     *kiosk_outcomes.ROUTES,
     *reconciliation.ROUTES,
     *reports.ROUTES,
-    *admin_jobs.ROUTES, *mywork.ROUTES, *notifications.ROUTES,
+    *admin_jobs.ROUTES, *mywork.ROUTES, *notifications.ROUTES, *mail_public.ROUTES,
 ]
 if not get_settings().is_production:  # /dev/mail: development and tests only
     from app.routes import dev_mail

@@ -141,3 +141,80 @@ async def test_an_opt_out_stops_non_essential_mail_but_not_essential(smtp: Smtp)
         MailLog.to_address == to)}
     assert statuses == {newsletter: "suppressed", decision: "sent"}
     assert len([m for m in smtp.messages() if m["To"] == to]) == 1
+
+
+async def test_the_link_in_non_essential_mail_opts_the_address_out(smtp: Smtp) -> None:
+    from tests.fixtures import Browser, app_instance
+
+    to = f"{unique('l')}@example.org"
+    async with write_transaction():
+        await queue_notice(to)
+    await delivery.deliver_due()
+    [received] = [m for m in smtp.messages() if m["To"] == to]
+    link = received["List-Unsubscribe"].strip("<>")
+    assert link in received.get_body(preferencelist=("plain",)).get_content()
+    path = link.removeprefix("http://127.0.0.1:8000")
+
+    import httpx
+
+    transport = httpx.ASGITransport(app=app_instance(), client=("127.0.0.1", 50000))
+    async with Browser(transport=transport, base_url="http://testserver") as reader:
+        forged = await reader.get(f"/mail/opt-out?address={to}&token=0123456789abcdef")
+        assert "This link is not valid" in forged.text
+        page = await reader.get(path)
+        assert 'data-testid="confirm-opt-out"' in page.text  # GET changes nothing
+        assert not await mail.has_opted_out(to)
+        reader.csrf = reader.cookies.get("faredesk_csrf", "")
+        token = path.split("token=")[1]
+        bad = await reader.post_form("/mail/opt-out", {"address": to, "token": "x" * 32})
+        assert bad.status_code == 400 and not await mail.has_opted_out(to)
+        done = await reader.post_form("/mail/opt-out", {"address": to, "token": token})
+        assert 'data-testid="opted-out"' in done.text
+    assert await mail.has_opted_out(to)
+
+
+async def test_essential_mail_has_no_opt_out_link(smtp: Smtp) -> None:
+    to = f"{unique('e')}@example.org"
+    async with write_transaction():
+        await queue_notice(to, essential=True)
+    await delivery.deliver_due()
+    [received] = [m for m in smtp.messages() if m["To"] == to]
+    assert received["List-Unsubscribe"] is None
+    assert "Stop emails" not in received.get_body(preferencelist=("plain",)).get_content()
+
+
+async def test_the_development_mail_page_shows_what_the_server_received(
+        smtp: Smtp, browser) -> None:  # type: ignore[no-untyped-def]
+    from app.mail.devserver import DevSmtpServer, maildir_path
+    from app.settings import get_settings
+    from tests.fixtures import make_user, signed_in
+    from tests.platform_fixtures import free_port
+
+    dev = DevSmtpServer(maildir_path(get_settings().var_dir), port=free_port()).start()
+    try:
+        use_settings(FAREDESK_SMTP_URL=f"smtp://127.0.0.1:{dev.port}")
+        to = f"{unique('d')}@example.org"
+        async with write_transaction():
+            await queue_notice(to, attachments=[mail.Attachment("slip.pdf", a_pdf())])
+        await delivery.deliver_due()
+    finally:
+        dev.stop()
+    await signed_in(browser, await make_user("coordinator"))
+    page = await browser.get("/dev/mail")
+    assert page.status_code == 200
+    assert f'data-testid="dev-mail-to">{to}<' in page.text
+    assert "attachment slip.pdf (application/pdf" in page.text
+
+
+def test_the_development_mail_page_is_not_routed_in_production() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = ("from app.routes import ROUTE_HANDLERS; "
+            "print(sorted(p for h in ROUTE_HANDLERS for p in getattr(h, 'paths', ())))")
+    env = {**os.environ, "FAREDESK_ENV": "production", "FAREDESK_SECRET_KEY": "p" * 48}
+    paths = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                           check=True, timeout=120).stdout
+    assert "/my-work" in paths and "/mail/opt-out" in paths
+    assert "/dev/mail" not in paths
