@@ -56,7 +56,7 @@ class JobSpec:
         if not self.schedule:
             return "on demand"
         s = self.schedule
-        return f"{s['minute']} {s['hour']} {s['day']} {s['month']} {s['day_of_week']} (cron)"
+        return f"{s['minute']} {s['hour']} {s['day']} {s['month']} {s['day_of_week']} (cron, UTC)"
 
 
 JOBS: dict[str, JobSpec] = {}

@@ -26,7 +26,7 @@ def build_message(message: Message) -> EmailMessage:
     mail["To"] = p["to"]
     mail["Subject"] = p["subject"]
     mail["Date"] = formatdate(localtime=False, usegmt=True)
-    mail["Message-ID"] = f"<outbox-{message.id}.{_domain(settings.mail_from)}>"
+    mail["Message-ID"] = f"<outbox-{message.id}@{_domain(settings.mail_from)}>"
     if p.get("reply_to"):
         mail["Reply-To"] = p["reply_to"]
     if p.get("opt_out_url"):

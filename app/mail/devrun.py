@@ -58,11 +58,13 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
 
 def run_dev(port: int | None) -> None:
     settings = get_settings()
+    port = port or settings.port
     env = {**os.environ, "FAREDESK_SMTP_URL": f"smtp://127.0.0.1:{DEV_SMTP_PORT}",
            "PICCOLO_CONF": "app.piccolo_conf"}
+    env.setdefault("FAREDESK_PUBLIC_URL", f"http://127.0.0.1:{port}")
     children = [_child("dev-smtp", "--port", str(DEV_SMTP_PORT), env=env),
                 _child("worker", env=env)]
-    web = _child("serve", "--port", str(port or settings.port), env=env)
+    web = _child("serve", "--port", str(port), env=env)
     signal.signal(signal.SIGTERM, lambda *_: web.terminate())
     try:
         web.wait()

@@ -62,7 +62,7 @@ async def test_committed_mail_arrives_once_with_text_html_and_the_pdf(smtp: Smtp
     [received] = [m for m in smtp.messages() if m["To"] == to]
     assert received["Subject"] == "[Metro Transit] Your statement"
     assert received["Reply-To"] == "emp@transit.example"
-    assert received["Message-ID"].startswith(f"<outbox-{message_id}.")
+    assert received["Message-ID"].startswith(f"<outbox-{message_id}@")
     assert received.get_content_type() == "multipart/mixed"
     text = received.get_body(preferencelist=("plain",))
     html = received.get_body(preferencelist=("html",))
