@@ -30,7 +30,7 @@ run: seed
 	@echo
 	@echo "  faredesk: http://127.0.0.1:$(PORT)   (SQLite under var/, simulated hardware)"
 	@echo
-	FAREDESK_PORT=$(PORT) $(BIN)/faredesk serve
+	FAREDESK_PORT=$(PORT) $(BIN)/faredesk dev   # web server + worker + SMTP on 127.0.0.1:8025 (/dev/mail)
 
 test: install
 	@bash tests/run_all.sh

@@ -140,6 +140,36 @@ def settings_table() -> None:
         click.echo(f"| `{doc.name}` | {doc.default} | {doc.meaning} |")
 
 
+# -- background work and development mail (docs/platform.md) --
+
+
+@main.command()
+@click.option("--threads", default=2, type=int, help="Jobs run side by side in this worker.")
+def worker(threads: int) -> None:
+    """Run background jobs and periodic sweeps (start as many as you like, on any machine)."""
+    from app.jobs.worker import run_worker
+
+    run_worker(threads)
+
+
+@main.command("dev-smtp")
+@click.option("--port", default=8025, type=int)
+def dev_smtp(port: int) -> None:
+    """Development only: an SMTP server on 127.0.0.1 keeping mail under var/dev-mail."""
+    from app.mail.devrun import serve_dev_smtp
+
+    serve_dev_smtp(port)
+
+
+@main.command("dev")
+@click.option("--port", default=None, type=int, help="Default FAREDESK_PORT (8000).")
+def dev(port: int | None) -> None:
+    """`make run`: the web server with a worker and a loopback SMTP server as child processes."""
+    from app.mail.devrun import run_dev
+
+    run_dev(port)
+
+
 def _add_hardware_commands() -> None:
     try:
         from hardware.cli import hardware

@@ -15,10 +15,12 @@ class NavItem:
     label: str
     href: str
     roles: frozenset[Role]
+    badge_url: str = ""  # an htmx partial showing a count beside the label
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "/", frozenset(Role)),
+    NavItem("My work", "/my-work", frozenset(Role) - {R.AUDITOR}, badge_url="/my-work/count"),
     NavItem("Kiosk", "/kiosk", frozenset({R.CLERK, R.LEAD, R.SUPERVISOR})),
     NavItem("Day board", "/reconciliation",
             frozenset({R.LEAD, R.SUPERVISOR, R.ADMINISTRATOR, R.AUDITOR})),
@@ -28,12 +30,14 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Users", "/admin/users", frozenset({R.ADMINISTRATOR})),
     NavItem("Sections & locations", "/admin/org", frozenset({R.ADMINISTRATOR})),
     NavItem("Audit log", "/audit", frozenset({R.ADMINISTRATOR, R.AUDITOR})),
+    NavItem("Jobs", "/admin/jobs", frozenset({R.ADMINISTRATOR})),
 )
 
 #: Entries whose pages are served by this build (an area registers its href when it ships).
 ENABLED_HREFS: set[str] = {"/", "/admin/catalog", "/admin/users", "/admin/org", "/audit",
                             "/admin/terminals", "/kiosk"}
 ENABLED_HREFS |= {"/reconciliation", "/reports"}
+ENABLED_HREFS |= {"/my-work", "/admin/jobs"}
 
 
 def enable(*hrefs: str) -> None:

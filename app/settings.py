@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +61,20 @@ SETTINGS_DOC: tuple[SettingDoc, ...] = (
     SettingDoc("FAREDESK_REFUND_OVERRIDE_CENTS", "2000",
                "refunds and voids above this many cents need a supervisor override at the kiosk"),
     SettingDoc("FAREDESK_AGENCY_NAME", "Metro Transit", "agency name printed on receipts"),
+    # -- background work, outbox and mail (docs/platform.md) --
+    SettingDoc("FAREDESK_JOBS_URL", "the database's engine",
+               "job queue storage: `sqlite:///path` (default var/jobs.sqlite3 on SQLite), "
+               "`postgresql://…` (default: the application's database), `redis://host:port/db`"),
+    SettingDoc("FAREDESK_JOB_LEASE_SECONDS", "300",
+               "a job running longer than this without finishing is taken as lost and run again"),
+    SettingDoc("FAREDESK_SMTP_URL", "smtp://127.0.0.1:8025",
+               "`smtp://[user:pass@]host:port` (add `?starttls=1` for STARTTLS), `smtps://…` for TLS"),
+    SettingDoc("FAREDESK_MAIL_FROM", "Metro Transit <no-reply@faredesk.invalid>",
+               "sender address of every email"),
+    SettingDoc("FAREDESK_MAIL_REPLY_TO", "(none)",
+               "reply-to per section: `CSC=csc@agency.example,EMP=emp@agency.example`"),
+    SettingDoc("FAREDESK_PUBLIC_URL", "http://127.0.0.1:8000",
+               "the address people reach faredesk at (links in emails)"),
 )
 
 
@@ -115,6 +130,13 @@ class Settings:
     refund_override_cents: int = 2000
     agency_name: str = "Metro Transit"
     variance_lead_limit_cents: int = 500
+    # -- background work, outbox and mail --
+    jobs_url: str = ""
+    job_lease_seconds: int = 300
+    smtp_url: str = "smtp://127.0.0.1:8025"
+    mail_from: str = "Metro Transit <no-reply@faredesk.invalid>"
+    mail_reply_to: tuple[tuple[str, str], ...] = ()
+    public_url: str = "http://127.0.0.1:8000"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -179,7 +201,36 @@ def load_settings() -> Settings:
         variance_lead_limit_cents=_env_int("FAREDESK_VARIANCE_LEAD_LIMIT_CENTS", 500),
         refund_override_cents=_env_int("FAREDESK_REFUND_OVERRIDE_CENTS", 2000),
         agency_name=_env("FAREDESK_AGENCY_NAME", "Metro Transit"),
+        **_platform_settings(var_dir, database_url),
     )
+
+
+def _platform_settings(var_dir: Path, database_url: str) -> dict[str, Any]:
+    """Job queue, SMTP and mail settings (docs/platform.md)."""
+    jobs_url = _env("FAREDESK_JOBS_URL", "")
+    if not jobs_url:
+        jobs_url = (database_url if database_url.startswith(("postgres://", "postgresql://"))
+                    else f"sqlite:///{var_dir / 'jobs.sqlite3'}")
+    if not jobs_url.startswith(("sqlite:///", "postgres://", "postgresql://", "redis://")):
+        raise SettingsError("FAREDESK_JOBS_URL must start with sqlite:///, postgresql:// or redis://")
+    smtp_url = _env("FAREDESK_SMTP_URL", "smtp://127.0.0.1:8025")
+    if not smtp_url.startswith(("smtp://", "smtps://")):
+        raise SettingsError("FAREDESK_SMTP_URL must start with smtp:// or smtps://")
+    reply_to = []
+    for part in _env("FAREDESK_MAIL_REPLY_TO", "").split(","):
+        code, _, address = part.partition("=")
+        if part.strip() and (not code.strip() or "@" not in address):
+            raise SettingsError("FAREDESK_MAIL_REPLY_TO must read SECTION=address,SECTION=address")
+        if part.strip():
+            reply_to.append((code.strip().upper(), address.strip()))
+    return {
+        "jobs_url": jobs_url,
+        "job_lease_seconds": _env_int("FAREDESK_JOB_LEASE_SECONDS", 300),
+        "smtp_url": smtp_url,
+        "mail_from": _env("FAREDESK_MAIL_FROM", "Metro Transit <no-reply@faredesk.invalid>"),
+        "mail_reply_to": tuple(reply_to),
+        "public_url": _env("FAREDESK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+    }
 
 
 @lru_cache(maxsize=1)

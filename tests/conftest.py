@@ -89,4 +89,4 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"faredesk database: {engine} ({os.environ['FAREDESK_DATABASE_URL']})"
 
 
-pytest_plugins = ["tests.fixtures"]
+pytest_plugins = ["tests.fixtures", "tests.platform_fixtures"]

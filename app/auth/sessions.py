@@ -124,3 +124,19 @@ async def pop_flash(session_id: int) -> None:
     async with write_transaction():
         await UserSession.update({UserSession.flash: ""}).where(UserSession.id == session_id)
 
+
+
+async def end_expired_sessions(now: datetime | None = None) -> int:
+    """End every session past its idle timeout or absolute lifetime (the `auth.sessions` sweep).
+
+    A signed-out browser is also refused when it comes back (load_session); this keeps the
+    table telling the truth about who is signed in. Idempotent: only open sessions change.
+    """
+    now = now or _now()
+    idle_since = now - timedelta(minutes=get_settings().session_idle_minutes)
+    where = UserSession.ended_at.is_null() & (
+        (UserSession.expires_at <= now) | (UserSession.last_seen_at <= idle_since))
+    n: int = await UserSession.count().where(where)
+    if n:
+        await UserSession.update({UserSession.ended_at: now}).where(where)
+    return n

@@ -30,7 +30,7 @@ from app.formatting import money
 from app.ledger import services as ledger
 from app.ledger.accounts import CASH_OVER_SHORT, CHECKS_ON_HAND, DRAWER_CASH, SAFE
 from app.reconciliation import board as boards
-from app.reconciliation import rules
+from app.reconciliation import notices, rules
 from app.reconciliation.tables import VarianceReview
 from app.sales.tables import PaymentAttempt
 from app.settings import get_settings
@@ -171,6 +171,9 @@ async def review(actor: Principal, shift_id: int, form: ReviewForm) -> ReviewRes
             "over_short_cents": variance.total_cents, "count": int(count["id"]),
             "lead_limit_cents": limit, "journal_txn": txn_id,
         })
+        if step == rules.RECOMMENDATION:  # the supervisors hear of it (outbox, same transaction)
+            await notices.variance_recommended(actor, shift, int(row.id), form.outcome,
+                                               variance.total_cents)
     return ReviewResult(int(row.id), step, form.outcome, variance.total_cents, txn_id)
 
 

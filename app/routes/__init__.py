@@ -2,6 +2,7 @@
 
 from app.routes import (
     admin_catalog,
+    admin_jobs,  # platform: jobs, My work, notifications
     admin_org,
     admin_terminals,
     admin_users,
@@ -15,9 +16,13 @@ from app.routes import (
     kiosk_refund,
     kiosk_sale,
     kiosk_shift,
+    mail_public,
+    mywork,
+    notifications,
     reconciliation,
     reports,
 )
+from app.settings import get_settings
 
 ROUTE_HANDLERS = [
     *auth.ROUTES,
@@ -36,4 +41,9 @@ ROUTE_HANDLERS = [
     *kiosk_print.ROUTES,
     *reconciliation.ROUTES,
     *reports.ROUTES,
+    *admin_jobs.ROUTES, *mywork.ROUTES, *notifications.ROUTES, *mail_public.ROUTES,
 ]
+if not get_settings().is_production:  # /dev/mail: development and tests only
+    from app.routes import dev_mail
+
+    ROUTE_HANDLERS += dev_mail.ROUTES
