@@ -8,10 +8,11 @@ what the customer is buying.
 
 from __future__ import annotations
 
+import copy
 import json
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -22,8 +23,9 @@ from app.catalog.rules import CARD_KINDS, MONTHLY_PASS, STORED_VALUE, month_labe
 from app.db import in_transaction
 from app.drawers import services as drawers
 from app.drawers import states as drawer_states
-from app.errors import ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.kiosk.context import AtKiosk
+from app.sales import services as sales
 from app.sales.cart import MAX_QUANTITY, CartLine, TenderInput
 from app.terminals.kiosk_tables import KioskCart
 
@@ -164,6 +166,19 @@ async def set_prompt(row_id: int, prompt: str) -> None:
     await sql.execute(SET_PROMPT_SQL, prompt[:200], row_id)
 
 
+async def check_lines(state: CartState, lines: list[dict[str, Any]] | None = None,
+                      fare_card: dict[str, Any] | None = None,
+                      products: Mapping[int, dict[str, Any]] | None = None) -> None:
+    """Price and check `lines` (default: the cart's) as the sale will: the catalog's rules, the
+    fare card's category, balance and cap, the pass sales window, quantities. Raises what
+    `complete_sale` would raise; nothing is written. Called before a line enters the cart and
+    before the payment terminal is asked to charge, so no card pays for a sale the books would
+    refuse."""
+    probe = replace(state, lines=state.lines if lines is None else lines,
+                    fare_card=state.fare_card if fare_card is None else fare_card)
+    await sales.quote_cart(probe.cart_lines(), **probe.card_facts(), products=products)
+
+
 def _refuse_if_frozen(state: CartState) -> None:
     if state.frozen:
         raise ValidationFailed(
@@ -180,8 +195,14 @@ async def add_product(at: AtKiosk, state: CartState, product_id: int, *,
     it (`catalog.find_product`); otherwise it is read here, with its price, in one statement.
     """
     _refuse_if_frozen(state)
-    if product is None or int(product["id"]) != product_id:
-        product = await catalog.product_with_price(product_id, _now())
+    wanted = {product_id, *(int(line["product_id"]) for line in state.lines)}
+    if product is not None and int(product["id"]) == product_id and wanted == {product_id}:
+        rows: dict[int, dict[str, Any]] = {product_id: dict(product)}
+    else:  # the new product and the cart's others, with their prices, in one statement
+        rows = await catalog.products_with_prices(wanted, _now())
+    if product_id not in rows:
+        raise NotFound("No such product.")
+    product = rows[product_id]
     if not product["active"]:
         raise ValidationFailed(f"{product['name']} is no longer sold.")
     card = state.fare_card
@@ -203,14 +224,17 @@ async def add_product(at: AtKiosk, state: CartState, product_id: int, *,
         description = f"{product['name']} – {month_label(pass_month)}"
     serial = card["serial"] if card and (product["requires_card"]
                                          or product["kind"] in CARD_KINDS) else None
-    for line in state.lines:
+    lines = copy.deepcopy(state.lines)
+    for line in lines:
         same = (line["product_id"] == product_id and product["kind"] not in CARD_KINDS
                 and line.get("valid_from") == (pass_month.isoformat() if pass_month else None))
         if same and line["quantity"] < MAX_QUANTITY:
             line["quantity"] += 1
+            await check_lines(state, lines, products=rows)
+            state.lines = lines
             await save(state)
             return str(line["description"])
-    state.lines.append({
+    lines.append({
         "product_id": product_id, "product_code": product["code"], "kind": product["kind"],
         "description": description, "quantity": 1, "unit_cents": unit,
         "fare_category": product.get("fare_category_code"), "card_serial": serial,
@@ -218,6 +242,8 @@ async def add_product(at: AtKiosk, state: CartState, product_id: int, *,
         "value_cents": value_cents if product["kind"] == STORED_VALUE else None,
         "requires_card": bool(product["requires_card"]),
     })
+    await check_lines(state, lines, products=rows)
+    state.lines = lines
     await save(state)
     return description
 
@@ -226,13 +252,16 @@ async def set_quantity(state: CartState, index: int, quantity: int) -> None:
     _refuse_if_frozen(state)
     if not 0 <= index < len(state.lines):
         raise ValidationFailed("That line is no longer on the cart.")
-    line = state.lines[index]
+    lines = copy.deepcopy(state.lines)
+    line = lines[index]
     if quantity <= 0:
-        state.lines.pop(index)
+        lines.pop(index)
     else:
         if quantity > 1 and line["kind"] in CARD_KINDS:
             raise ValidationFailed(f"{line['description']}: one per card (quantity 1).")
         line["quantity"] = min(quantity, MAX_QUANTITY)
+        await check_lines(state, lines)
+    state.lines = lines
     await save(state)
 
 
@@ -247,10 +276,15 @@ async def attach_card(state: CartState, card: dict[str, Any]) -> None:
     """Remember the card just read; card lines move onto it."""
     if state.fare_card and state.fare_card.get("serial") != card.get("serial"):
         _refuse_if_frozen(state)
-    state.fare_card = card
-    for line in state.lines:
+    lines = copy.deepcopy(state.lines)
+    for line in lines:
         if line.get("requires_card") or line["kind"] in CARD_KINDS:
             line["card_serial"] = card.get("serial")
+    if any(line.get("card_serial") for line in lines):
+        # the cart's card products must fit the card just read (category, balance and cap)
+        await check_lines(state, lines, fare_card=card)
+    state.fare_card = card
+    state.lines = lines
     await save(state)
 
 
@@ -268,7 +302,62 @@ async def drop_tender(state: CartState, index: int) -> dict[str, Any]:
     return tender
 
 
-async def reset_after_sale(state: CartState) -> None:
-    state.lines, state.tenders, state.fare_card = [], [], None
+#: The cart becomes empty as its sale is recorded, in the sale's transaction, only if it is
+#: still the cart that was priced and paid (nothing added, no card payment started since).
+END_IN_SALE_SQL = """
+UPDATE kiosk_cart SET lines = '[]', fare_card = '', tenders = '[]', payment_reference = '',
+payment_prompt = '', updated_at = {} WHERE id = {} AND lines = {} AND tenders = {}
+AND payment_reference = ''
+RETURNING id
+"""
+
+
+def end_in_sale(state: CartState) -> Callable[[int], Awaitable[None]]:
+    """For `complete_sale(finish=...)`: end this cart inside the sale's transaction."""
+    lines, tenders = json.dumps(state.lines), json.dumps(state.tenders)
+
+    async def finish(sale_id: int) -> None:
+        if not await sql.fetch(END_IN_SALE_SQL, _now(), state.row_id, lines, tenders):
+            raise Conflict("The cart changed while it was being paid (another screen, or a "
+                           "card payment started). Nothing was recorded: check the cart and "
+                           "take the payment again.")
+        state.lines, state.tenders, state.fare_card = [], [], None
+        state.payment_reference, state.payment_prompt = "", ""
+
+    return finish
+
+
+async def require_no_card_running(state: CartState) -> None:
+    """No other tender completes the sale while a card payment for this cart is still at the
+    payment terminal: its answer is applied first (an approval becomes a tender here)."""
+    if not state.payment_reference:
+        return
+    from app.sales import cards
+
+    attempt = await cards.get_attempt(state.payment_reference)
+    if attempt["status"] in cards.OPEN_STATUSES:
+        raise ValidationFailed(
+            "A card payment for this sale is still running on the payment terminal. Wait for "
+            "its answer (or cancel it on the terminal) before taking another tender.")
+    await apply_card_answer(state, attempt)
+
+
+async def apply_card_answer(state: CartState, attempt: Mapping[str, Any]) -> None:
+    """The card payment in flight has its answer: an approval becomes a card tender (once);
+    any answer frees the cart from the terminal."""
+    from app.sales import cards
+
+    if state.payment_reference != attempt["reference"] or attempt["status"] == cards.PENDING:
+        return
+
     state.payment_reference, state.payment_prompt = "", ""
+    reference = str(attempt["reference"])
+    if attempt["status"] in cards.USABLE_STATUSES and not any(
+            t.get("payment_reference") == reference for t in state.tenders):
+        brand, last4 = attempt.get("card_brand"), attempt.get("card_last4")
+        state.tenders.append({"kind": "card", "amount_cents": int(attempt["amount_cents"]),
+                              "payment_reference": reference,
+                              "label": f"card {brand} ••{last4}" if brand and last4 else "card"})
     await save(state)
+
+

@@ -7,7 +7,7 @@ import pytest
 from app.audit.tables import AuditEvent
 from app.auth.roles import Role
 from app.drawers import services as drawers
-from app.errors import Forbidden, ValidationFailed
+from app.errors import Forbidden, NotFound, ValidationFailed
 from app.ledger import services as ledger
 from app.ledger.accounts import CARD_CLEARING, DRAWER_CASH, FARE_REVENUE, STORED_VALUE_LIABILITY
 from app.sales import printing
@@ -243,7 +243,7 @@ async def test_a_clerk_of_another_section_cannot_refund(shop: Shop) -> None:
     sale_id = await sell_cash(shop, [line(shop.scrip)], SCRIP_CENTS)
     other = await make_shop(own_section=True)
     line_id = (await sales.get_sale(sale_id))["lines"][0]["id"]
-    with pytest.raises(Forbidden, match="outside your sections"):
+    with pytest.raises(NotFound, match="this counter's section"):
         await sales.refund_sale(other.clerk, terminal_id=other.terminal_id,
                                 original_sale_id=sale_id, line_quantities={line_id: 1},
                                 reason_code="overcharge", idempotency_key=key(),
