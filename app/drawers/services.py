@@ -181,6 +181,21 @@ def check_open_shift(actor: Principal, row: dict[str, Any] | None) -> dict[str, 
     return shift
 
 
+async def require_selling_shift(actor: Principal, terminal_id: int) -> dict[str, Any]:
+    """The terminal's open shift, if it is `actor`'s own: selling, taking card payments and
+    giving money back go into the seller's own drawer only. A lead or supervisor who signs in
+    at another clerk's counter does not sell into that clerk's drawer (issue 9 item 5)."""
+    return check_selling_shift(actor, await require_open_shift(actor, terminal_id))
+
+
+def check_selling_shift(actor: Principal, shift: dict[str, Any]) -> dict[str, Any]:
+    if int(shift["clerk"]) != actor.id:
+        raise Forbidden(
+            f"This drawer is {shift['clerk_name']}'s. Selling needs your own open shift: "
+            f"{shift['clerk_name']} signs in and closes this drawer, then you open yours.")
+    return shift
+
+
 # ---------------------------------------------------------------- opening a shift
 
 

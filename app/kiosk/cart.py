@@ -47,6 +47,18 @@ class CartState:
     tenders: list[dict[str, Any]] = field(default_factory=list)
     payment_reference: str = ""
     payment_prompt: str = ""
+    #: the sale that ended the previous cart (the kiosk shows it was sold)
+    last_sale: int | None = None
+    started_at: datetime | None = None
+    #: the cart outlived a lock or a sign-in: the clerk confirms or clears it first
+    kept_since: datetime | None = None
+
+    @property
+    def age_minutes(self) -> int:
+        """How long ago the first item of this cart went on, in whole minutes."""
+        if self.started_at is None:
+            return 0
+        return max(int((_now() - self.started_at).total_seconds() // 60), 0)
 
     @property
     def total_cents(self) -> int:
@@ -97,7 +109,8 @@ def _key(at: AtKiosk) -> str:
 
 #: The cart row of one clerk at one terminal (by cart_key), or no row.
 LOAD_SQL = """
-SELECT id, lines, fare_card, tenders, payment_reference, payment_prompt
+SELECT id, lines, fare_card, tenders, payment_reference, payment_prompt, last_sale, started_at,
+       kept_since
 FROM kiosk_cart WHERE cart_key = {}
 """
 #: The terminal's open shift (drawers.SHIFT_COLUMNS) and, beside it, the clerk's cart row
@@ -106,16 +119,18 @@ LOAD_WITH_OPEN_SHIFT_SQL = f"""
 SELECT {drawers.SHIFT_COLUMNS},
        c.id AS cart_id, c.lines AS cart_lines, c.fare_card AS cart_fare_card,
        c.tenders AS cart_tenders, c.payment_reference AS cart_payment_reference,
-       c.payment_prompt AS cart_payment_prompt
+       c.payment_prompt AS cart_payment_prompt, c.last_sale AS cart_last_sale,
+       c.started_at AS cart_started_at, c.kept_since AS cart_kept_since
 {drawers.SHIFT_FROM}
 LEFT JOIN kiosk_cart c ON c.cart_key = {{}}
 WHERE s.terminal = {{}} AND s.status = {{}} LIMIT 1
 """
-_CART_COLUMNS = ("id", "lines", "fare_card", "tenders", "payment_reference", "payment_prompt")
+_CART_COLUMNS = ("id", "lines", "fare_card", "tenders", "payment_reference", "payment_prompt",
+                 "last_sale", "started_at", "kept_since")
 #: Store the whole cart state of one row.
 SAVE_SQL = """
 UPDATE kiosk_cart SET lines = {}, fare_card = {}, tenders = {}, payment_reference = {},
-payment_prompt = {}, updated_at = {} WHERE id = {}
+payment_prompt = {}, updated_at = {}, started_at = {}, kept_since = {} WHERE id = {}
 """
 #: Store the live prompt of the card payment in flight.
 SET_PROMPT_SQL = "UPDATE kiosk_cart SET payment_prompt = {} WHERE id = {}"
@@ -129,12 +144,13 @@ async def load_for_selling(at: AtKiosk) -> tuple[dict[str, Any], CartState]:
     """`drawers.require_open_shift(at.clerk, at.terminal_id)` then `load(at)`, in one statement
     (two inside a transaction, where the shift must be read under its lock)."""
     if in_transaction():
-        shift = await drawers.require_open_shift(at.clerk, at.terminal_id)
+        shift = await drawers.require_selling_shift(at.clerk, at.terminal_id)
         return shift, await load(at)
     row = await sql.fetch_one(LOAD_WITH_OPEN_SHIFT_SQL, _key(at), at.terminal_id,
                               drawer_states.OPEN)
     cart = {name: row.pop(f"cart_{name}") for name in _CART_COLUMNS} if row else {}
-    shift = drawers.check_open_shift(at.clerk, row)  # the row is now the shift's columns only
+    # the row is now the shift's columns only; selling needs the clerk's own drawer
+    shift = drawers.check_selling_shift(at.clerk, drawers.check_open_shift(at.clerk, row))
     return shift, await _state(at, cart if cart.get("id") is not None else None)
 
 
@@ -150,15 +166,32 @@ async def _state(at: AtKiosk, row: dict[str, Any] | None) -> CartState:
         fare_card=json.loads(row["fare_card"]) if row["fare_card"] else None,
         tenders=json.loads(row["tenders"] or "[]"),
         payment_reference=row["payment_reference"], payment_prompt=row["payment_prompt"],
+        last_sale=row.get("last_sale"), started_at=_aware(row.get("started_at")),
+        kept_since=_aware(row.get("kept_since")),
     )
 
 
+def _aware(value: Any) -> datetime | None:
+    """A timestamp column as an aware datetime (SQLite may hand back text or a naive value)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 async def save(state: CartState) -> None:
+    """Store the cart. The first item starts the customer's clock (`started_at`); an empty
+    cart is nobody's, so it is no longer a kept cart either."""
+    if not state.lines and not state.tenders:
+        state.started_at, state.kept_since = None, None
+    elif state.started_at is None:
+        state.started_at = _now()
     await sql.execute(
         SAVE_SQL, json.dumps(state.lines),
         json.dumps(state.fare_card, default=str) if state.fare_card else "",
         json.dumps(state.tenders), state.payment_reference, state.payment_prompt[:200], _now(),
-        state.row_id,
+        state.started_at, state.kept_since, state.row_id,
     )
 
 
@@ -179,6 +212,22 @@ async def check_lines(state: CartState, lines: list[dict[str, Any]] | None = Non
     await sales.quote_cart(probe.cart_lines(), **probe.card_facts(), products=products)
 
 
+def refuse_if_kept(state: CartState) -> None:
+    """A cart kept across a lock or a sign-in may be the last customer's: the clerk confirms it
+    (Keep for this customer) or clears it before the next item or payment."""
+    if state.kept_since is not None and (state.lines or state.tenders):
+        items = sum(int(line["quantity"]) for line in state.lines)
+        raise ValidationFailed(
+            f"This cart was kept from {state.age_minutes} minute(s) ago ({items} item(s)). "
+            "If it is this customer's, press Keep for this customer; otherwise clear it first.")
+
+
+async def confirm_kept(state: CartState) -> None:
+    """The clerk says the kept cart is the customer's in front of them."""
+    state.kept_since = None
+    await save(state)
+
+
 def _refuse_if_frozen(state: CartState) -> None:
     if state.frozen:
         raise ValidationFailed(
@@ -194,6 +243,7 @@ async def add_product(at: AtKiosk, state: CartState, product_id: int, *,
     `product`: the product with its `price_cents` in force now, when the caller has just read
     it (`catalog.find_product`); otherwise it is read here, with its price, in one statement.
     """
+    refuse_if_kept(state)
     _refuse_if_frozen(state)
     wanted = {product_id, *(int(line["product_id"]) for line in state.lines)}
     if product is not None and int(product["id"]) == product_id and wanted == {product_id}:
@@ -306,7 +356,8 @@ async def drop_tender(state: CartState, index: int) -> dict[str, Any]:
 #: still the cart that was priced and paid (nothing added, no card payment started since).
 END_IN_SALE_SQL = """
 UPDATE kiosk_cart SET lines = '[]', fare_card = '', tenders = '[]', payment_reference = '',
-payment_prompt = '', updated_at = {} WHERE id = {} AND lines = {} AND tenders = {}
+payment_prompt = '', updated_at = {}, last_sale = {}, started_at = NULL, kept_since = NULL
+WHERE id = {} AND lines = {} AND tenders = {}
 AND payment_reference = ''
 RETURNING id
 """
@@ -317,12 +368,13 @@ def end_in_sale(state: CartState) -> Callable[[int], Awaitable[None]]:
     lines, tenders = json.dumps(state.lines), json.dumps(state.tenders)
 
     async def finish(sale_id: int) -> None:
-        if not await sql.fetch(END_IN_SALE_SQL, _now(), state.row_id, lines, tenders):
+        if not await sql.fetch(END_IN_SALE_SQL, _now(), sale_id, state.row_id, lines, tenders):
             raise Conflict("The cart changed while it was being paid (another screen, or a "
                            "card payment started). Nothing was recorded: check the cart and "
                            "take the payment again.")
         state.lines, state.tenders, state.fare_card = [], [], None
         state.payment_reference, state.payment_prompt = "", ""
+        state.last_sale, state.started_at, state.kept_since = sale_id, None, None
 
     return finish
 
@@ -330,6 +382,7 @@ def end_in_sale(state: CartState) -> Callable[[int], Awaitable[None]]:
 async def require_no_card_running(state: CartState) -> None:
     """No other tender completes the sale while a card payment for this cart is still at the
     payment terminal: its answer is applied first (an approval becomes a tender here)."""
+    refuse_if_kept(state)
     if not state.payment_reference:
         return
     from app.sales import cards

@@ -110,6 +110,14 @@ async def quantity(request: Request, at: ClerkAtKiosk) -> Response:
     return await selling.cart_response(request, at, state)
 
 
+@post("/kiosk/cart/keep", name="kiosk.cart.keep")
+async def keep(request: Request, at: ClerkAtKiosk) -> Response:
+    """The kept cart (from before a lock or a sign-in) is this customer's: go on with it."""
+    state = await carts.load(at)
+    await carts.confirm_kept(state)
+    return await selling.cart_response(request, at, state)
+
+
 @post("/kiosk/cart/clear", name="kiosk.cart.clear")
 async def clear(request: Request, at: ClerkAtKiosk) -> Response:
     state = await carts.load(at)
@@ -345,7 +353,8 @@ async def receipts(request: Request, at: ClerkAtKiosk) -> Template:
         **await receipts_view.recent(at)})
 
 
-ROUTES = [kiosk_router([cart_panel, products, search, add, scan, quantity, clear, value_form,
+ROUTES = [kiosk_router([cart_panel, products, search, add, scan, quantity, keep, clear,
+                        value_form,
                         read_card, pay_form, pay_cash, pay_check, pay_finish, pay_card, card_status,
                         card_apply, card_cancel, give_back, sale_done, reprint, retry_print,
                         retry_loads, receipts])]

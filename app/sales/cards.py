@@ -41,7 +41,7 @@ from typing import Any
 from app.audit.services import record
 from app.auth.principal import Principal
 from app.db import engine, write_transaction
-from app.drawers.services import require_open_shift
+from app.drawers.services import require_open_shift, require_selling_shift
 from app.drawers.tables import Shift
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.formatting import business_date as today_business_date
@@ -220,7 +220,8 @@ async def begin_card_payment(
         raise ValidationFailed("Enter a card amount above zero.",
                                field_errors={"card": "Enter an amount above zero."})
     async with write_transaction():
-        shift = await require_open_shift(actor, terminal_id)
+        shift = await (require_selling_shift if refund_of is None else require_open_shift)(
+            actor, terminal_id)
         waiting = await PaymentAttempt.select(PaymentAttempt.reference).where(
             (PaymentAttempt.terminal == terminal_id)
             & PaymentAttempt.status.is_in(list(OPEN_STATUSES))

@@ -43,7 +43,8 @@ from app.catalog.rules import (
     sellable_pass_months,
 )
 from app.db import is_sqlite, write_transaction
-from app.drawers.services import require_cash_on_hand, require_open_shift
+from app.drawers.services import require_cash_on_hand
+from app.drawers.services import require_selling_shift as require_open_shift
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.formatting import business_date as agency_date
 from app.ledger import services as ledger
