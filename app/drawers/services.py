@@ -181,6 +181,21 @@ def check_open_shift(actor: Principal, row: dict[str, Any] | None) -> dict[str, 
     return shift
 
 
+async def require_selling_shift(actor: Principal, terminal_id: int) -> dict[str, Any]:
+    """The terminal's open shift, if it is `actor`'s own: selling, taking card payments and
+    giving money back go into the seller's own drawer only. A lead or supervisor who signs in
+    at another clerk's counter does not sell into that clerk's drawer (issue 9 item 5)."""
+    return check_selling_shift(actor, await require_open_shift(actor, terminal_id))
+
+
+def check_selling_shift(actor: Principal, shift: dict[str, Any]) -> dict[str, Any]:
+    if int(shift["clerk"]) != actor.id:
+        raise Forbidden(
+            f"This drawer is {shift['clerk_name']}'s. Selling needs your own open shift: "
+            f"{shift['clerk_name']} signs in and closes this drawer, then you open yours.")
+    return shift
+
+
 # ---------------------------------------------------------------- opening a shift
 
 
@@ -331,11 +346,12 @@ async def require_cash_on_hand(shift_id: int, amount_cents: int, kind: str) -> N
         return
     held = await drawer_cash(shift_id)
     if amount_cents > held:
+        # The drawer's expected cash is never shown mid-shift: it would unblind the close.
         raise ValidationFailed(
-            f"This drawer should hold only {money(held)} in cash, less than the "
-            f"{money(amount_cents)} for this {CASH_OUT_WORDS[kind]}. Pay out less, or pay the "
-            "rest another way.",
-            field_errors={"amount": f"At most {money(held)}."},
+            f"{money(amount_cents)} is more than this drawer should hold for this "
+            f"{CASH_OUT_WORDS[kind]}. Pay out less or pay the rest another way, or ask a "
+            "supervisor to check the drawer.",
+            field_errors={"amount": "More than this drawer should hold: ask a supervisor."},
         )
 
 
@@ -360,6 +376,10 @@ async def cash_movement(
         if shift["status"] != states.OPEN:
             raise NoOpenShift("This shift is closed; open a shift before using the drawer.")
         _check_drawer_actor(actor, shift)
+        if override is not None and not override.in_section(int(shift["section_id"])):
+            raise Forbidden(f"{override.full_name} does not run this location's section: "
+                            "their approval does not count here. Ask a supervisor of this "
+                            "section.")
         if kind in ("paid_out", "safe_drop"):
             await require_cash_on_hand(shift_id, amount_cents, kind)
         movement = CashMovement(

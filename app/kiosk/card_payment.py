@@ -33,7 +33,11 @@ def _spawn(coro: Any) -> None:
 
 async def start(actor: Principal, terminal: dict[str, Any], state: carts.CartState,
                 amount_cents: int, kind: str = "sale") -> str:
-    """Record the attempt, then run it on the terminal in the background; the reference."""
+    """Check the whole cart, record the attempt, then run it on the terminal in the
+    background; the reference. Nothing reaches the terminal for a cart the sale would refuse."""
+    if kind == "sale":
+        carts.refuse_if_kept(state)
+        await carts.check_lines(state)
     reference = await cards.begin_card_payment(actor, terminal_id=int(terminal["id"]),
                                                amount_cents=amount_cents, kind=kind)
     state.payment_reference = reference

@@ -40,13 +40,20 @@ class AfterCommit:
 async def complete(at: AtKiosk, state: carts.CartState, *, idempotency_key: str,
                    final_tender: TenderInput | None = None,
                    override: Principal | None = None) -> tuple[sales.SaleResult, AfterCommit]:
-    """Record the sale (tenders collected so far + the final one), then run the devices."""
+    """Record the sale (tenders collected so far + the final one), then run the devices.
+
+    The cart ends in the sale's own transaction (`carts.end_in_sale`): after a crash the kiosk
+    finds either the sale and an empty cart, or no sale and the cart as it was."""
+    done = await answered(at, state, idempotency_key)
+    if done is not None:
+        return done, AfterCommit()
+    await carts.require_no_card_running(state)
     tenders = state.collected_tenders() + ([final_tender] if final_tender else [])
     lines, card = state.cart_lines(), state.card_facts()
     result = await sales.complete_sale(
         at.clerk, terminal_id=at.terminal_id, idempotency_key=idempotency_key,
-        lines=lines, tenders=tenders, override=override, **card)
-    await carts.reset_after_sale(state)
+        lines=lines, tenders=tenders, override=override, finish=carts.end_in_sale(state),
+        **card)
     after = AfterCommit()
     if result.created:
         after = await after_sale(at.terminal, result.sale_id, actor=at.clerk,
@@ -54,6 +61,17 @@ async def complete(at: AtKiosk, state: carts.CartState, *, idempotency_key: str,
                                  change_cents=result.change_cents, total_cents=result.total_cents,
                                  card_loads=_names_a_card(lines, card["card_serial"]))
     return result, after
+
+
+async def answered(at: AtKiosk, state: carts.CartState,
+                   idempotency_key: str) -> sales.SaleResult | None:
+    """A tender form sent again after its answer: the sale it recorded, once its cart is gone
+    (a resend is answered with the recorded sale, never a validation error about the empty
+    cart). With items on the cart, `complete_sale` decides: the same cart gets the recorded
+    sale, another cart is refused."""
+    if state.lines:
+        return None
+    return await sales.recorded_sale(idempotency_key, terminal_id=at.terminal_id)
 
 
 def _names_a_card(lines: list[CartLine], card_serial: str | None) -> bool:
@@ -66,6 +84,9 @@ def _names_a_card(lines: list[CartLine], card_serial: str | None) -> bool:
 async def pay_cash(at: AtKiosk, state: carts.CartState, *, tendered_cents: int,
                    idempotency_key: str) -> tuple[sales.SaleResult, AfterCommit]:
     """Cash covers what is still to pay (change is given back) and completes the sale."""
+    done = await answered(at, state, idempotency_key)
+    if done is not None:
+        return done, AfterCommit()
     if tendered_cents < state.remaining_cents:
         raise ValidationFailed(
             f"Cash handed over is less than the {money(state.remaining_cents)} still to pay. "
@@ -78,6 +99,9 @@ async def take_check(at: AtKiosk, state: carts.CartState, *, amount_cents: int,
                      check_number: str, idempotency_key: str
                      ) -> tuple[sales.SaleResult, AfterCommit] | None:
     """A check pays part (kept on the cart: None) or the rest (the sale completes)."""
+    done = await answered(at, state, idempotency_key)
+    if done is not None:
+        return done, AfterCommit()
     if not check_number.strip():
         raise ValidationFailed("Enter the check number.",
                                field_errors={"check_number": "Enter the check number."})

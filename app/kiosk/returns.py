@@ -18,11 +18,11 @@ from typing import Any
 from app.auth.principal import Principal
 from app.drawers import services as drawers
 from app.errors import DomainError, ValidationFailed
+from app.formatting import money
 from app.kiosk import checkout, devices
 from app.kiosk.context import AtKiosk
 from app.sales import cards
 from app.sales import services as sales
-from app.sales.authority import OverrideAction, check_override
 from app.sales.cart import CARD, CASH, CHECK, TenderInput, plan_refund_tenders
 
 
@@ -96,31 +96,54 @@ async def _require_cash_on_hand(at: AtKiosk, amount_cents: int, kind: str) -> No
         await drawers.require_cash_on_hand(int(shift["id"]), amount_cents, kind)
 
 
+async def _record_after_card(card_reference: str | None, amount_cents: int,
+                             record: Any) -> sales.SaleResult:
+    """Record the return; when that fails after the card was refunded, say so plainly (the
+    approved card refund is listed at once as a card outcome to settle)."""
+    try:
+        result: sales.SaleResult = await record()
+    except DomainError as exc:
+        if card_reference is None:
+            raise
+        raise DomainError(
+            f"{exc.message} The card was refunded {money(amount_cents)} but no refund was "
+            f"recorded: it is listed under Card outcomes (ref {card_reference}) for a "
+            "supervisor to settle.", field_errors=exc.field_errors) from exc
+    return result
+
+
 async def refund(at: AtKiosk, *, sale_id: int, quantities: Mapping[int, int], reason: str,
                  key: str, override: Principal | None, check_number: str = "") -> sales.SaleResult:
-    refundable = await sales.refundable(sale_id)
-    chosen = plan(refundable, quantities)
-    section_id = int(refundable.sale["section_id"])
-    check_override(OverrideAction.REFUND, clerk=at.clerk, override=override,
-                   section_id=section_id, amount_cents=chosen.amount_cents)
+    """Check the whole refund (key, reason, section, lines still refundable, override, cash
+    on hand, the fare card) first; only then refund the card part on the terminal."""
+    checked = await sales.check_refund(
+        at.clerk, terminal_id=at.terminal_id, original_sale_id=sale_id,
+        line_quantities=dict(quantities), reason_code=reason, idempotency_key=key,
+        override=override)
+    if checked.done is not None:  # this form was answered already: never refund twice
+        return checked.done
+    assert checked.refundable is not None
+    chosen = plan(checked.refundable, quantities)
     if chosen.by_kind.get(CHECK) and not check_number.strip():
         raise ValidationFailed("Part of this refund goes back by check: enter the number of the "
                                "check you give the customer.",
                                field_errors={"check_number": "Enter the check number."})
     await _require_cash_on_hand(at, chosen.by_kind.get(CASH, 0), "refund")
-    balance = await _card_balance(at, refundable.sale)
+    balance = await _card_balance(at, checked.refundable.sale)
     tenders = [TenderInput(kind=kind, amount_cents=amount,
                            check_number=check_number.strip() if kind == CHECK else None)
                for kind, amount in chosen.by_kind.items() if kind != CARD]
+    reference = None
     if chosen.by_kind.get(CARD):
         charged: dict[str, Any] = next((t for t in refundable.sale["tenders"] if t["kind"] == CARD), {})
         reference = await _card_refund(at, chosen.by_kind[CARD], charged.get("terminal_txn_id"))
         tenders.append(TenderInput(kind=CARD, amount_cents=chosen.by_kind[CARD],
                                    payment_reference=reference))
-    result = await sales.refund_sale(
-        at.clerk, terminal_id=at.terminal_id, original_sale_id=sale_id,
-        line_quantities=dict(quantities), reason_code=reason, idempotency_key=key,
-        refund_tenders=tenders, card_balance_cents=balance, override=override)
+    result = await _record_after_card(reference, chosen.by_kind.get(CARD, 0), lambda: (
+        sales.refund_sale(
+            at.clerk, terminal_id=at.terminal_id, original_sale_id=sale_id,
+            line_quantities=dict(quantities), reason_code=reason, idempotency_key=key,
+            refund_tenders=tenders, card_balance_cents=balance, override=override)))
     if result.created:
         await checkout.after_sale(at.terminal, result.sale_id, actor=at.clerk,
                                   cash=CASH in chosen.by_kind, total_cents=result.total_cents)
@@ -129,18 +152,24 @@ async def refund(at: AtKiosk, *, sale_id: int, quantities: Mapping[int, int], re
 
 async def void(at: AtKiosk, *, sale_id: int, reason: str, key: str,
                override: Principal | None) -> sales.SaleResult:
-    sale = await sales.get_sale(sale_id)
-    check_override(OverrideAction.VOID, clerk=at.clerk, override=override,
-                   section_id=int(sale["section_id"]), amount_cents=int(sale["total_cents"]))
-    if sale["kind"] != "sale" or sale["returns"]:
-        raise ValidationFailed("Only a sale with no refunds yet can be voided; refund it instead.")
+    """Check the whole void first (key, reason, section, this drawer's sale, override, cash on
+    hand); only then refund its card payments on the terminal."""
+    checked = await sales.check_void(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id,
+                                     reason_code=reason, idempotency_key=key, override=override)
+    if checked.done is not None:
+        return checked.done
+    assert checked.refundable is not None
+    sale = checked.refundable.sale
     await _require_cash_on_hand(
         at, sum(int(t["amount_cents"]) for t in sale["tenders"] if t["kind"] == CASH), "void")
+    card_tenders = [t for t in sale["tenders"] if t["kind"] == CARD]
     refunds = [await _card_refund(at, int(t["amount_cents"]), t.get("terminal_txn_id"))
-               for t in sale["tenders"] if t["kind"] == CARD]
-    result = await sales.void_sale(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id,
-                                   reason_code=reason, idempotency_key=key, card_refunds=refunds,
-                                   override=override)
+               for t in card_tenders]
+    result = await _record_after_card(
+        ", ".join(refunds) or None, sum(int(t["amount_cents"]) for t in card_tenders),
+        lambda: sales.void_sale(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id,
+                                reason_code=reason, idempotency_key=key, card_refunds=refunds,
+                                override=override))
     if result.created:
         await checkout.after_sale(at.terminal, result.sale_id, actor=at.clerk,
                                   cash=any(t["kind"] == CASH for t in sale["tenders"]),

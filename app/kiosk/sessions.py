@@ -69,6 +69,16 @@ LIMIT 1"""  # noqa: S608 (constant fragments; the value is a parameter)
 
 
 _LOCK_SQL = "UPDATE kiosk_session SET locked_at = {} WHERE id = {}"
+#: The clerk's cart at this terminal outlived a lock or a sign-in: it is marked kept, so the
+#: clerk confirms or clears it before the next customer's first item (app.kiosk.cart).
+_KEEP_CART_SQL = """
+UPDATE kiosk_cart SET kept_since = {} WHERE cart_key = {} AND kept_since IS NULL
+AND (lines <> '[]' OR tenders <> '[]')
+"""
+
+
+async def _mark_cart_kept(terminal_id: int, clerk_id: int) -> None:
+    await sql.execute(_KEEP_CART_SQL, _now(), f"{terminal_id}:{clerk_id}")
 _TOUCH_SQL = "UPDATE kiosk_session SET last_activity_at = {} WHERE id = {}"
 _CLEAR_FLASH_SQL = "UPDATE kiosk_session SET flash = '' WHERE id = {} AND flash = {}"
 
@@ -124,6 +134,7 @@ async def sign_in(enrolled: Enrolled, login: str, pin: str, client: str) -> Prin
         await row.save()
         await record(clerk, "kiosk.sign_in", "terminal", enrolled.terminal_id,
                      {"terminal": enrolled.terminal["code"]})
+        await _mark_cart_kept(enrolled.terminal_id, clerk.id)
     return clerk
 
 
@@ -135,8 +146,9 @@ async def lock(state: KioskState) -> None:
         )
 
 
-async def unlock(state: KioskState, pin: str) -> Principal:
-    """Only the clerk who locked the screen unlocks it, with their own PIN."""
+async def unlock(state: KioskState, pin: str, terminal_id: int | None = None) -> Principal:
+    """Only the clerk who locked the screen unlocks it, with their own PIN. The cart the lock
+    kept is marked kept (confirm or clear it before the next customer)."""
     if state.clerk is None or state.session_id is None:
         raise SignInFailed("Nobody is signed in at this kiosk.")
     if not pin.strip():
@@ -149,6 +161,8 @@ async def unlock(state: KioskState, pin: str) -> Principal:
                                KioskSession.last_activity_at: _now()}).where(
         KioskSession.id == state.session_id
     )
+    if terminal_id is not None:
+        await _mark_cart_kept(terminal_id, clerk.id)
     return clerk
 
 

@@ -56,7 +56,7 @@ async def kiosk_unlock(request: Request, kiosk: KioskBrowser) -> Template | Redi
     state = await kiosk_state(request, touch=False)
     form = await form_data(request)
     try:
-        await sessions.unlock(state, str(form.get("pin", ""))[:32])
+        await sessions.unlock(state, str(form.get("pin", ""))[:32], kiosk.terminal_id)
     except SignInFailed as exc:
         if state.clerk is None:
             return to_kiosk(request)  # type: ignore[return-value]

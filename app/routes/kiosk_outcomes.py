@@ -28,11 +28,13 @@ from app.web.render import form_data, text
 async def _page(request: Request, at: AtKiosk, **extra: Any) -> Template:
     from app.drawers.services import shift_in_use_for_terminal
 
-    outcomes = await cards.unresolved_card_outcomes([int(at.terminal["location"])])
+    listed = await cards.unresolved_card_outcomes([int(at.terminal["location"])])
     in_cart = {t.get("payment_reference") for t in (await carts.load(at)).tenders}
-    listed = {o["reference"] for o in outcomes} | in_cart
+    # a charge of this terminal that pays for nothing: use it for the sale or refund it
     unused = [a for a in await card_payment.unused_charges(at.terminal_id)
-              if a["reference"] not in listed]
+              if a["reference"] not in in_cart]
+    unused_refs = {a["reference"] for a in unused}
+    outcomes = [o for o in listed if o["reference"] not in unused_refs]
     return kiosk_page(request, "kiosk/card_outcomes.html", {
         **await frame(at, await shift_in_use_for_terminal(at.terminal_id)),
         "outcomes": outcomes, "unused": unused, "error": "", "errors": {}, "reference": "",

@@ -23,11 +23,22 @@ from app.sales.reasons import REFUND_REASONS, VOID_REASONS
 from app.web.render import form_data, text
 
 
+def _in_scope(at: AtKiosk, sale: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A sale of this kiosk's section that the clerk's sections cover; otherwise nothing (the
+    sale is not shown: no receipt, clerk, amount or lines of another section)."""
+    if sale is None:
+        return None
+    section_id = int(sale["section_id"])
+    if section_id != int(at.terminal["section_id"]) or not at.clerk.in_section(section_id):
+        return None
+    return sale
+
+
 async def _find(at: AtKiosk, code: str) -> dict[str, Any] | None:
     if not code:
         return None
-    return await sales.find_sale_by_code(code, terminal_id=None,
-                                         location_id=int(at.terminal["location"]))
+    return _in_scope(at, await sales.find_sale_by_code(
+        code, terminal_id=None, location_id=int(at.terminal["location"])))
 
 
 async def _page(request: Request, at: AtKiosk, *, code: str = "", sale_id: int | None = None,
@@ -42,12 +53,20 @@ async def _page(request: Request, at: AtKiosk, *, code: str = "", sale_id: int |
                            "mode": mode, "refund_reasons": REFUND_REASONS,
                            "void_reasons": VOID_REASONS, "checkout_key": carts.new_key(),
                            "threshold": override_threshold_cents(), "refundable": None}
-    sale = await sales.get_sale(sale_id) if sale_id else await _find(at, code)
-    if code and sale is None and not error:
-        ctx["error"] = f"No sale with receipt “{code}” at this location. Check the number."
+    sale = _in_scope(at, await _get(sale_id)) if sale_id else await _find(at, code)
+    if (code or sale_id) and sale is None and not error:
+        ctx["error"] = (f"No sale with receipt “{code}” at this location. Check the number."
+                        if code else "No such sale at this counter's section.")
     if sale is not None:
         ctx["refundable"] = await sales.refundable(int(sale["id"]))
     return kiosk_page(request, "kiosk/refund.html", ctx, status=status)
+
+
+async def _get(sale_id: int) -> dict[str, Any] | None:
+    try:
+        return await sales.get_sale(sale_id)
+    except NotFound:
+        return None
 
 
 @get("/kiosk/refund", name="kiosk.refund")

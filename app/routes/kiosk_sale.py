@@ -58,9 +58,19 @@ async def add(request: Request, at: ClerkAtKiosk) -> Response:
     form = await form_data(request)
     _shift, state = await carts.load_for_selling(at)  # NoOpenShift: open a drawer first
     product_id = int_or_none(text(form, "product_id", 12)) or 0
-    value = _money(form, "value") if text(form, "value", 20) else None
-    added = await carts.add_product(at, state, product_id, value_cents=value,
-                                    pass_month=selling.parse_month(text(form, "pass_month", 10)))
+    try:
+        value = _money(form, "value") if text(form, "value", 20) else None
+        added = await carts.add_product(
+            at, state, product_id, value_cents=value,
+            pass_month=selling.parse_month(text(form, "pass_month", 10)))
+    except DomainError as exc:
+        if "value" not in form or not is_htmx(request):
+            raise
+        # the amount dialog stays open with the reason; the line never entered the cart
+        return kiosk_partial("kiosk/_value.html", {
+            "product": await catalog.get_product(product_id), "error": exc.message,
+            "value": text(form, "value", 20), "quick_loads": selling.QUICK_LOADS,
+        }, headers={"HX-Retarget": "#modal", "HX-Reswap": "innerHTML"})
     await selling.mirror(at, state, added)
     response = await selling.cart_response(request, at, state)
     if is_htmx(request):
@@ -97,6 +107,14 @@ async def quantity(request: Request, at: ClerkAtKiosk) -> Response:
     qty = int(raw_qty) if raw_qty.lstrip("-").isdigit() else 1
     await carts.set_quantity(state, int_or_none(text(form, "index", 4)) or 0, qty)
     await selling.mirror(at, state)
+    return await selling.cart_response(request, at, state)
+
+
+@post("/kiosk/cart/keep", name="kiosk.cart.keep")
+async def keep(request: Request, at: ClerkAtKiosk) -> Response:
+    """The kept cart (from before a lock or a sign-in) is this customer's: go on with it."""
+    state = await carts.load(at)
+    await carts.confirm_kept(state)
     return await selling.cart_response(request, at, state)
 
 
@@ -191,7 +209,7 @@ async def pay_finish(request: Request, at: ClerkAtKiosk) -> Response:
     """The tenders already collected cover the total: record the sale."""
     form = await form_data(request)
     state = await carts.load(at)
-    if not state.lines or state.remaining_cents > 0:
+    if state.lines and state.remaining_cents > 0:
         raise ValidationFailed("There is still something to pay; take another tender.")
     result, _after = await checkout.complete(at, state,
                                              idempotency_key=text(form, "idempotency_key", 64))
@@ -212,33 +230,59 @@ async def pay_card(request: Request, at: ClerkAtKiosk) -> Response:
     return await _card_status(request, at, reference)
 
 
-async def _card_status(request: Request, at: AtKiosk, reference: str) -> Response:
-    attempt = await cards.get_attempt(reference)
+async def _card_attempt(at: AtKiosk, reference: str) -> dict[str, Any]:
+    attempt = await cards.get_attempt(reference[:40])
     if int(attempt["terminal"]) != at.terminal_id:
         raise NotFound("That card payment belongs to another terminal.")
-    state = await carts.load(at)
-    if attempt["status"] != cards.PENDING and state.payment_reference == reference:
-        state.payment_reference, state.payment_prompt = "", ""
-        if attempt["status"] in cards.USABLE_STATUSES and not any(
-                t.get("payment_reference") == reference for t in state.tenders):
-            state.tenders.append({"kind": CARD, "amount_cents": int(attempt["amount_cents"]),
-                                  "payment_reference": reference,
-                                  "label": card_payment.label(attempt)})
-        await carts.save(state)
-    if attempt["status"] in cards.USABLE_STATUSES and state.lines and state.remaining_cents <= 0:
-        # Fully paid by card: complete now. The key comes from the payment, so a second
-        # poll (or another worker) returns the same sale.
-        result, _after = await checkout.complete(at, state, idempotency_key=f"card-{reference}")
-        return await _done(request, result.sale_id)
-    if not is_htmx(request):
-        return to_kiosk(request)
+    return attempt
+
+
+def _answer_waiting(attempt: dict[str, Any], state: carts.CartState) -> bool:
+    """The terminal has answered and the cart has not taken the answer yet (or the card has
+    paid the whole cart, which is not recorded yet): a POST must apply it."""
+    if attempt["status"] == cards.PENDING:
+        return False
+    if state.payment_reference == attempt["reference"]:
+        return True
+    return (attempt["status"] in cards.USABLE_STATUSES and bool(state.lines)
+            and state.remaining_cents <= 0
+            and any(t.get("payment_reference") == attempt["reference"] for t in state.tenders))
+
+
+def _card_partial(attempt: dict[str, Any], state: carts.CartState) -> Template:
     return kiosk_partial("kiosk/_card_payment.html", {
         "attempt": attempt, "prompt": state.payment_prompt, "cart": state})
 
 
+async def _card_status(request: Request, at: AtKiosk, reference: str) -> Response:
+    """POST: apply the terminal's answer to the cart; when the card paid the whole cart the
+    sale completes (its key comes from the payment, so a second POST returns the same sale)."""
+    attempt = await _card_attempt(at, reference)
+    state = await carts.load(at)
+    await carts.apply_card_answer(state, attempt)
+    if attempt["status"] in cards.USABLE_STATUSES and state.lines and state.remaining_cents <= 0:
+        result, _after = await checkout.complete(
+            at, state, idempotency_key=f"card-{attempt['reference']}")
+        return await _done(request, result.sale_id)
+    if not is_htmx(request):
+        return to_kiosk(request)
+    return _card_partial(attempt, state)
+
+
 @get("/kiosk/pay/card/{reference:str}", name="kiosk.pay.card.status")
 async def card_status(request: Request, poll: ClerkPolling, reference: FromPath[str]) -> Response:
-    return await _card_status(request, poll, reference)
+    """The status poll: reads only. Once the terminal has answered, the partial carries a form
+    that POSTs (htmx sends it at once) to take the answer onto the cart. GET changes nothing."""
+    attempt = await _card_attempt(poll, reference)
+    state = await carts.load(poll)
+    if _answer_waiting(attempt, state):
+        return kiosk_partial("kiosk/_card_answer.html", {"attempt": attempt})
+    return _card_partial(attempt, state)
+
+
+@post("/kiosk/pay/card/{reference:str}", name="kiosk.pay.card.apply")
+async def card_apply(request: Request, at: ClerkAtKiosk, reference: FromPath[str]) -> Response:
+    return await _card_status(request, at, reference)
 
 
 @post("/kiosk/pay/card/{reference:str}/cancel", name="kiosk.pay.card.cancel")
@@ -309,6 +353,8 @@ async def receipts(request: Request, at: ClerkAtKiosk) -> Template:
         **await receipts_view.recent(at)})
 
 
-ROUTES = [kiosk_router([cart_panel, products, search, add, scan, quantity, clear, value_form,
+ROUTES = [kiosk_router([cart_panel, products, search, add, scan, quantity, keep, clear,
+                        value_form,
                         read_card, pay_form, pay_cash, pay_check, pay_finish, pay_card, card_status,
-                        card_cancel, give_back, sale_done, reprint, retry_print, retry_loads, receipts])]
+                        card_apply, card_cancel, give_back, sale_done, reprint, retry_print,
+                        retry_loads, receipts])]

@@ -125,6 +125,18 @@ def _count_amounts(form: Any) -> tuple[int, int, int]:
     return amounts["checks_total"], int(raw_count or 0), amounts["card_total"]
 
 
+def _refuse_blank_count(form: Any) -> None:
+    """A blind close with every field left empty is not a $0.00 count: the clerk enters what
+    they counted for each tender (0 where there is none) or confirms an empty drawer."""
+    names = [d.field for d in denominations()] + ["checks_total", "checks_count", "card_total"]
+    if any(text(form, name, 20) for name in names) or text(form, "confirm_zero", 4) == "1":
+        return
+    raise ValidationFailed(
+        "Nothing was entered. Enter what you counted for each tender (0 where there is none), "
+        "or tick “The drawer is empty” to submit a zero count.",
+        field_errors={"confirm_zero": "Tick this only if the drawer holds nothing at all."})
+
+
 @post("/kiosk/shift/close", name="kiosk.shift.close.submit")
 async def submit_close(request: Request, at: ClerkAtKiosk) -> Template:
     shift = await drawers.shift_in_use_for_terminal(at.terminal_id)
@@ -132,6 +144,7 @@ async def submit_close(request: Request, at: ClerkAtKiosk) -> Template:
         raise DomainError("There is no open drawer on this terminal to count.")
     form = await form_data(request)
     try:
+        _refuse_blank_count(form)
         counts = parse_count_form(form)
         checks, checks_count, card = _count_amounts(form)
         result = await drawers.submit_count(

@@ -31,6 +31,7 @@ Property: no path creates a second charge for one reference; a reference is used
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from typing import Any
 from app.audit.services import record
 from app.auth.principal import Principal
 from app.db import engine, write_transaction
-from app.drawers.services import require_open_shift
+from app.drawers.services import require_open_shift, require_selling_shift
 from app.drawers.tables import Shift
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.formatting import business_date as today_business_date
@@ -50,6 +51,7 @@ from app.sales.authority import OverrideAction, check_decider
 from app.sales.cart import MAX_AMOUNT_CENTS
 from app.sales.errors import CardPaymentProblem
 from app.sales.tables import PaymentAttempt
+from app.terminals.kiosk_tables import KioskCart
 from app.terminals.tables import Terminal
 
 PENDING = "pending"
@@ -218,7 +220,8 @@ async def begin_card_payment(
         raise ValidationFailed("Enter a card amount above zero.",
                                field_errors={"card": "Enter an amount above zero."})
     async with write_transaction():
-        shift = await require_open_shift(actor, terminal_id)
+        shift = await (require_selling_shift if refund_of is None else require_open_shift)(
+            actor, terminal_id)
         waiting = await PaymentAttempt.select(PaymentAttempt.reference).where(
             (PaymentAttempt.terminal == terminal_id)
             & PaymentAttempt.status.is_in(list(OPEN_STATUSES))
@@ -276,6 +279,12 @@ async def record_card_result(
         if current not in OPEN_STATUSES:
             if current == result.status and attempt["card_last4"] == result.last4:
                 return attempt
+            if result.status == APPROVED and not _is_late_copy(attempt):
+                # The terminal approved after its first answer was recorded (a late reply to
+                # a cancelled or abandoned request): the money moved, so it is recorded at
+                # once as its own approved attempt, listed to settle. The first answer stays.
+                late = await _record_late_approval(attempt, result, actor)
+                return late
             raise CardPaymentProblem(
                 f"This card payment is already {STATUS_LABELS.get(current, current).lower()}; "
                 "its outcome cannot change."
@@ -300,7 +309,57 @@ async def record_card_result(
     return await get_attempt(reference)
 
 
+#: The reference of the attempt that records a late approval of `<reference>`.
+LATE_SUFFIX = "-LATE"
+
+
+def _is_late_copy(attempt: dict[str, Any]) -> bool:
+    return str(attempt["reference"]).endswith(LATE_SUFFIX)
+
+
+async def _record_late_approval(attempt: dict[str, Any], result: CardResult,
+                                actor: Principal | None) -> dict[str, Any]:
+    """A new approved attempt for the same terminal, shift, clerk and amount, naming the first
+    in its message; it pays for nothing, so `unresolved_card_outcomes` lists it at once."""
+    reference = f"{attempt['reference'][:40 - len(LATE_SUFFIX)]}{LATE_SUFFIX}"
+    existing = await PaymentAttempt.select(PaymentAttempt.id).where(
+        PaymentAttempt.reference == reference).first()
+    if existing is None:
+        await PaymentAttempt(
+            reference=reference, kind=attempt["kind"], terminal=attempt["terminal"],
+            shift=attempt["shift"], clerk=attempt["clerk"], amount_cents=attempt["amount_cents"],
+            status=APPROVED, card_brand=result.brand, card_last4=result.last4,
+            auth_code=result.auth_code, terminal_txn_id=result.terminal_txn_id,
+            message=(f"Late approval of {attempt['reference']} after it was recorded as "
+                     f"{STATUS_LABELS.get(attempt['status'], attempt['status']).lower()}")[:200],
+            created_at=_now(), resolved_at=_now(),
+        ).save()
+        await record(actor, f"card.{attempt['kind']}.late_approval", "payment_attempt",
+                     reference, {"first": attempt["reference"], "first_status": attempt["status"],
+                                 "amount_cents": attempt["amount_cents"],
+                                 "terminal": attempt["terminal_code"]})
+    return await get_attempt(reference)
+
+
 # ---------------------------------------------------------------- 3. unclear outcomes
+
+
+async def held_by_carts(terminal_ids: set[int]) -> set[str]:
+    """References a kiosk cart holds right now: the card payment in flight, or a collected
+    card tender of the sale in progress. Those are not outcomes to settle (yet)."""
+    if not terminal_ids:
+        return set()
+    rows = await KioskCart.select(KioskCart.payment_reference, KioskCart.tenders).where(
+        KioskCart.terminal.is_in(sorted(terminal_ids)))
+    held: set[str] = set()
+    for row in rows:
+        if row["payment_reference"]:
+            held.add(row["payment_reference"])
+        for tender in json.loads(row["tenders"] or "[]"):
+            if tender.get("payment_reference"):
+                held.add(str(tender["payment_reference"]))
+    return held
+
 
 
 async def unresolved_card_outcomes(
@@ -314,8 +373,9 @@ async def unresolved_card_outcomes(
 
     - outcome unknown;
     - pending for more than `pending_minutes` (the kiosk never recorded an answer);
-    - approved (or settled as charged) but attached to no sale or refund for more than
-      `unused_minutes` (the customer paid, the sale never completed).
+    - approved (or settled as charged) but attached to no sale or refund, at once, unless a
+      kiosk cart holds it as the sale in progress (`held_by_carts`); a held one is listed
+      after `unused_minutes` (the cart was left).
     """
     if not location_ids:
         return []
@@ -325,6 +385,8 @@ async def unresolved_card_outcomes(
         & PaymentAttempt.status.is_in([UNKNOWN, PENDING, APPROVED, SETTLED_APPROVED])
         & PaymentAttempt.sale.is_null()
     ).order_by(PaymentAttempt.created_at).order_by(PaymentAttempt.id)
+    held = await held_by_carts({int(r["terminal"]) for r in rows
+                                if r["status"] in USABLE_STATUSES})
     found: list[dict[str, Any]] = []
     for row in rows:
         age = moment - row["created_at"]
@@ -334,7 +396,7 @@ async def unresolved_card_outcomes(
         if status in USABLE_STATUSES:
             if row["refund_of"] is not None and row["resolution_note"]:
                 continue  # a refund that returned an unused charge: resolved with it
-            if age <= timedelta(minutes=unused_minutes):
+            if row["reference"] in held and age <= timedelta(minutes=unused_minutes):
                 continue
         unused = "Charged, no sale" if row["kind"] == "sale" else "Refunded, no refund sale"
         row["problem"] = {UNKNOWN: "Outcome unknown", PENDING: "No answer recorded"}.get(

@@ -19,8 +19,9 @@ lines and tenders and their own ledger entry (revenue debited, tenders credited)
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -42,8 +43,9 @@ from app.catalog.rules import (
     sellable_pass_months,
 )
 from app.db import is_sqlite, write_transaction
-from app.drawers.services import require_cash_on_hand, require_open_shift
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.drawers.services import require_cash_on_hand
+from app.drawers.services import require_selling_shift as require_open_shift
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.formatting import business_date as agency_date
 from app.ledger import services as ledger
 from app.sales import cards
@@ -61,7 +63,7 @@ from app.sales.cart import (
     validate_lines,
     validate_quantity,
 )
-from app.sales.errors import AlreadyReversed, CardPaymentProblem, SaleRefused
+from app.sales.errors import CardPaymentProblem, SaleRefused
 from app.sales.numbers import (
     next_receipt_number,
     next_sale_id_sql,
@@ -71,6 +73,7 @@ from app.sales.numbers import (
 )
 from app.sales.postings import LineAmount, TenderAmount, checked_legs, sale_legs
 from app.sales.reasons import REFUND_REASONS, VOID_REASONS, check_reason
+from app.sales.return_rules import ReturnLine, check_original, check_voidable, refund_lines
 from app.sales.tables import CardLoad, Sale, SaleLine, Tender
 
 SALE = "sale"
@@ -110,8 +113,8 @@ def check_idempotency_key(key: str) -> str:
 
 #: The sale already recorded under an idempotency key, with the codes its receipt shows.
 _RESULT_FOR_KEY_SQL = """
-SELECT s.id, s.kind, s.receipt_number, s.total_cents, s.change_cents,
-       t.code AS terminal_code, l.code AS location_code
+SELECT s.id, s.kind, s.receipt_number, s.total_cents, s.change_cents, s.terminal,
+       s.request_digest, t.code AS terminal_code, l.code AS location_code
 FROM sale s
 JOIN terminal t ON t.id = s.terminal
 JOIN location l ON l.id = s.location
@@ -137,10 +140,44 @@ WHERE t.id = {{}}
 """
 
 
-async def _result_for_key(key: str) -> SaleResult | None:
+class KeyReused(Conflict):
+    """An idempotency key sent again with another cart or return, or from another counter."""
+
+
+def request_digest(*parts: object) -> str:
+    """What a request asked for, as a short hash kept with the sale under its key: a retry
+    with the same key must ask for the same thing (`_result_for_key`)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def sale_digest(terminal_id: int, lines: Sequence[CartLine], card_serial: str | None) -> str:
+    return request_digest(SALE, terminal_id, (card_serial or "").strip(), [
+        (line.product_id, line.quantity, line.value_cents,
+         line.valid_from.isoformat() if line.valid_from else None,
+         (line.card_serial or "").strip()) for line in lines])
+
+
+def return_digest(kind: str, terminal_id: int, sale_id: int,
+                  line_quantities: Mapping[int, int] | None = None) -> str:
+    return request_digest(kind, terminal_id, sale_id,
+                          sorted((int(k), int(v)) for k, v in (line_quantities or {}).items()))
+
+
+async def _result_for_key(key: str, *, terminal_id: int | None = None,
+                          digest: str | None = None) -> SaleResult | None:
+    """The sale recorded under `key`, if any. Given the terminal and digest of the request,
+    a key recorded at another terminal or for another request is refused (KeyReused)."""
     row = await sql.fetch_one(_RESULT_FOR_KEY_SQL, key)
     if row is None:
         return None
+    if terminal_id is not None and int(row["terminal"]) != int(terminal_id):
+        raise KeyReused(f"This form was already used at counter {row['terminal_code']}. Nothing "
+                        "was recorded now: reload the screen and try again.")
+    if digest is not None and row["request_digest"] and row["request_digest"] != digest:
+        raise KeyReused(
+            f"This form was already used for receipt {row['location_code']}-"
+            f"{row['terminal_code']}-{int(row['receipt_number']):06d} with other items. Nothing "
+            "was recorded now and the cart is unchanged: take the payment again.")
     return SaleResult(
         sale_id=int(row["id"]), receipt_number=int(row["receipt_number"]),
         receipt_code=receipt_code(row["location_code"], row["terminal_code"], row["receipt_number"]),
@@ -150,9 +187,20 @@ async def _result_for_key(key: str) -> SaleResult | None:
     )
 
 
-async def _run_once(key: str, operation: Any) -> SaleResult:
-    """Run `operation` (a coroutine function) in one write transaction, at most once per key."""
-    done = await _result_for_key(key)
+async def recorded_sale(idempotency_key: str, *, terminal_id: int) -> SaleResult | None:
+    """The sale or return already recorded under this form's key at this terminal (None: not
+    yet). A key recorded at another terminal is refused (KeyReused)."""
+    if not isinstance(idempotency_key, str) or not _KEY_RE.match(idempotency_key):
+        return None
+    return await _result_for_key(idempotency_key, terminal_id=terminal_id)
+
+
+async def _run_once(key: str, operation: Any, *, terminal_id: int, digest: str) -> SaleResult:
+    """Run `operation` (a coroutine function) in one write transaction, at most once per key.
+
+    A key already recorded for the same request at the same terminal returns that result; for
+    another request or terminal it is refused (KeyReused) and nothing changes."""
+    done = await _result_for_key(key, terminal_id=terminal_id, digest=digest)
     if done is not None:
         return done
     try:
@@ -160,11 +208,14 @@ async def _run_once(key: str, operation: Any) -> SaleResult:
             result: SaleResult = await operation()
         return result
     except _AlreadyDone as already:
+        await _result_for_key(key, terminal_id=terminal_id, digest=digest)  # same request?
         return already.result
+    except KeyReused:
+        raise
     except Exception:
         # A concurrent submit with the same key won (unique key, used card payment ...):
         # return its result. Anything else is a real error.
-        done = await _result_for_key(key)
+        done = await _result_for_key(key, terminal_id=terminal_id, digest=digest)
         if done is not None:
             return done
         raise
@@ -246,12 +297,18 @@ async def price_lines(
     card_serial: str | None = None,
     card_fare_category: str | None = None,
     card_balance_cents: int | None = None,
+    products: Mapping[int, dict[str, Any]] | None = None,
 ) -> list[PricedLine]:
-    """Price every line from the catalog at `at` and apply the catalog's rules."""
+    """Price every line from the catalog at `at` and apply the catalog's rules.
+
+    `products`: the lines' products with their prices at `at`, when the caller has just read
+    them (`catalog.products_with_prices`); otherwise they are read here."""
     validate_lines(lines)
     today = agency_date(at)
     balance = card_balance_cents
-    catalog_rows = await catalog.products_with_prices({line.product_id for line in lines}, at)
+    wanted = {line.product_id for line in lines}
+    catalog_rows = products if products is not None and wanted <= set(products) else \
+        await catalog.products_with_prices(wanted, at)
     priced: list[PricedLine] = []
     for line in lines:
         product = catalog_rows.get(line.product_id)
@@ -304,6 +361,7 @@ async def quote_cart(
     card_fare_category: str | None = None,
     card_balance_cents: int | None = None,
     at: datetime | None = None,
+    products: Mapping[int, dict[str, Any]] | None = None,
 ) -> Cart:
     """The cart as the server prices it now, rules applied (raises what complete_sale would).
 
@@ -312,7 +370,7 @@ async def quote_cart(
     """
     priced = await price_lines(lines, at=at or _now(), card_serial=card_serial,
                                card_fare_category=card_fare_category,
-                               card_balance_cents=card_balance_cents)
+                               card_balance_cents=card_balance_cents, products=products)
     return Cart(tuple(
         replace(p.line, product_code=p.product["code"], kind=p.product["kind"],
                 description=p.description, unit_cents=p.unit_cents,
@@ -423,15 +481,19 @@ async def complete_sale(
     card_balance_cents: int | None = None,
     override: Principal | None = None,
     at: datetime | None = None,
+    finish: Callable[[int], Awaitable[None]] | None = None,
 ) -> SaleResult:
     """Record a counter sale (see the module docstring). Returns the first result on a retry.
 
     card_serial / card_fare_category / card_balance_cents: what the kiosk read from the
     customer's fare card (needed for products that go onto a card). `override`: a lead or
     supervisor who signed the sale off (a policy exception); recorded on the sale.
+    `finish(sale_id)`: runs inside the sale's transaction, last (the kiosk ends its cart there,
+    so the cart and the sale commit or roll back together).
     """
     key = check_idempotency_key(idempotency_key)
     moment = at or _now()
+    digest = sale_digest(terminal_id, lines, card_serial)
 
     async def operation() -> SaleResult:
         shift = await require_open_shift(actor, terminal_id)
@@ -462,6 +524,7 @@ async def complete_sale(
             number=number, key=key, total_cents=total, change_cents=settlement.change_cents,
             card_serial=(card_serial or "").strip() or None, original_id=None, reason_code="",
             override_id=override.id if override else None, txn_id=txn_id, created_at=moment,
+            digest=digest,
         )
         await _insert_lines(sale_id, [
             [index, p.product["id"], p.description[:160], p.line.quantity, p.unit_cents,
@@ -480,10 +543,12 @@ async def complete_sale(
             "lines": [[p.product["code"], p.line.quantity, p.amount_cents] for p in priced],
             "override": override.username if override else None,
         })
+        if finish is not None:
+            await finish(sale_id)
         return SaleResult(sale_id, number, code, total, settlement.change_cents, True, SALE,
                           scan_code(terminal["code"], number))
 
-    return await _run_once(key, operation)
+    return await _run_once(key, operation, terminal_id=terminal_id, digest=digest)
 
 
 # ---------------------------------------------------------------- writing a sale
@@ -493,8 +558,8 @@ async def complete_sale(
 _INSERT_SALE_SQL = """
 INSERT INTO sale (id, kind, terminal, shift, location, clerk, business_date, receipt_number,
                   idempotency_key, total_cents, change_cents, card_serial, original, reason_code,
-                  override_by, journal_txn_id, created_at)
-VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+                  override_by, journal_txn_id, created_at, request_digest)
+VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
 """
 
 #: A sale's lines: one `_LINE_ROW` per line after VALUES.
@@ -540,12 +605,12 @@ async def _insert_sale(
     sale_id: int, *, kind: str, terminal_id: int, shift: Mapping[str, Any], clerk_id: int | None,
     number: int, key: str, total_cents: int, change_cents: int, card_serial: str | None,
     original_id: int | None, reason_code: str, override_id: int | None, txn_id: int | None,
-    created_at: datetime,
+    created_at: datetime, digest: str,
 ) -> None:
     await sql.execute(
         _INSERT_SALE_SQL, sale_id, kind, terminal_id, shift["id"], shift["location"], clerk_id,
         shift["business_date"], number, key, total_cents, change_cents, card_serial, original_id,
-        reason_code, override_id, txn_id, created_at,
+        reason_code, override_id, txn_id, created_at, digest,
     )
 
 
@@ -759,14 +824,7 @@ async def recent_sales(terminal_id: int, *, limit: int = 20) -> list[dict[str, A
 # ---------------------------------------------------------------- voids and refunds
 
 
-@dataclass(frozen=True)
-class _ReturnLine:
-    original: dict[str, Any]
-    quantity: int
-
-    @property
-    def amount_cents(self) -> int:
-        return int(self.original["unit_cents"]) * self.quantity
+_ReturnLine = ReturnLine
 
 
 async def _lock_sale(sale_id: int) -> None:
@@ -778,11 +836,7 @@ async def _lock_sale(sale_id: int) -> None:
 async def _original_for_return(sale_id: int) -> Refundable:
     await _lock_sale(sale_id)
     state = await refundable(sale_id)
-    if state.sale["kind"] != SALE:
-        raise ValidationFailed("Only a sale can be voided or refunded, not a "
-                               f"{state.sale['kind_label'].lower()}.")
-    if any(r["kind"] == VOID for r in state.sale["returns"]):
-        raise AlreadyReversed(f"Sale {state.sale['receipt_code']} has been voided already.")
+    check_original(state.sale)
     return state
 
 
@@ -809,25 +863,20 @@ async def void_sale(
         shift = await require_open_shift(actor, terminal_id)
         state = await _original_for_return(sale_id)
         sale = state.sale
-        if int(sale["terminal"]) != terminal_id or int(sale["shift"]) != int(shift["id"]):
-            raise ValidationFailed("Only a sale of this drawer's open shift can be voided; "
-                                   "use a refund for an earlier sale.")
-        if sale["returns"]:
-            raise AlreadyReversed(f"Sale {sale['receipt_code']} has been partly refunded; "
-                                  "refund the rest instead of voiding it.")
-        signed_off = check_override(OverrideAction.VOID, clerk=actor, override=override,
-                                    section_id=int(sale["section_id"]),
-                                    amount_cents=int(sale["total_cents"]))
+        signed_off = check_voidable(actor, state, shift=shift, terminal_id=terminal_id,
+                                    terminal_section_id=int(shift["section_id"]),
+                                    override=override)
         tenders = await _void_tenders(sale["tenders"], list(card_refunds))
         return_lines = [_ReturnLine(line, int(line["quantity"])) for line in sale["lines"]]
         settlement = settle_refund_tenders(int(sale["total_cents"]), tenders, state.by_kind)
         return await _record_return(
             actor, kind=VOID, key=key, shift=shift, terminal_id=terminal_id, original=sale,
             lines=return_lines, settlement=settlement, reason=reason, override=signed_off,
-            card_balance_cents=None,
+            card_balance_cents=None, digest=digest,
         )
 
-    return await _run_once(key, operation)
+    digest = return_digest(VOID, terminal_id, sale_id)
+    return await _run_once(key, operation, terminal_id=terminal_id, digest=digest)
 
 
 async def _void_tenders(original_tenders: Sequence[Mapping[str, Any]],
@@ -883,21 +932,8 @@ async def refund_sale(
         shift = await require_open_shift(actor, terminal_id)
         state = await _original_for_return(original_sale_id)
         sale = state.sale
-        if not actor.in_section(int(sale["section_id"])):
-            raise Forbidden("That sale was made at a location outside your sections.")
-        by_id = {int(line["id"]): line for line in state.lines}
-        return_lines = []
-        for line_id, quantity in line_quantities.items():
-            line = by_id.get(int(line_id))
-            if line is None:
-                raise ValidationFailed("That line is not part of this sale.")
-            if quantity > line["refundable_quantity"]:
-                raise ValidationFailed(
-                    f"{line['description']}: {line['refundable_quantity']} of "
-                    f"{line['quantity']} can still be refunded, not {quantity}.",
-                    field_errors={f"line_{line_id}": "More than was sold."},
-                )
-            return_lines.append(_ReturnLine(line, quantity))
+        return_lines = refund_lines(actor, state, line_quantities,
+                                    terminal_section_id=int(shift["section_id"]))
         amount = sum(r.amount_cents for r in return_lines)
         signed_off = check_override(OverrideAction.REFUND, clerk=actor, override=override,
                                     section_id=int(sale["section_id"]), amount_cents=amount)
@@ -905,10 +941,65 @@ async def refund_sale(
         return await _record_return(
             actor, kind=REFUND, key=key, shift=shift, terminal_id=terminal_id, original=sale,
             lines=return_lines, settlement=settlement, reason=reason, override=signed_off,
-            card_balance_cents=card_balance_cents,
+            card_balance_cents=card_balance_cents, digest=digest,
         )
 
-    return await _run_once(key, operation)
+    digest = return_digest(REFUND, terminal_id, original_sale_id, line_quantities)
+    return await _run_once(key, operation, terminal_id=terminal_id, digest=digest)
+
+
+@dataclass(frozen=True)
+class ReturnCheck:
+    """A void or refund checked before any card money moves (`check_void`, `check_refund`).
+
+    done: the return already recorded under this form's key (a retry: nothing to send to the
+    terminal again). Otherwise `refundable` and `amount_cents` of the return as it will be
+    recorded, and the override that signs it off.
+    """
+
+    done: SaleResult | None = None
+    refundable: Refundable | None = None
+    amount_cents: int = 0
+    override: Principal | None = None
+
+
+async def check_void(actor: Principal, *, terminal_id: int, sale_id: int, reason_code: str,
+                     idempotency_key: str, override: Principal | None = None) -> ReturnCheck:
+    """Everything `void_sale` checks, before the terminal refunds a card (nothing is written)."""
+    key = check_idempotency_key(idempotency_key)
+    check_reason(reason_code, VOID_REASONS)
+    done = await _result_for_key(key, terminal_id=terminal_id,
+                                 digest=return_digest(VOID, terminal_id, sale_id))
+    if done is not None:
+        return ReturnCheck(done=done)
+    shift = await require_open_shift(actor, terminal_id)
+    state = await refundable(sale_id)
+    signed_off = check_voidable(actor, state, shift=shift, terminal_id=terminal_id,
+                                terminal_section_id=int(shift["section_id"]), override=override)
+    return ReturnCheck(refundable=state, amount_cents=int(state.sale["total_cents"]),
+                       override=signed_off)
+
+
+async def check_refund(actor: Principal, *, terminal_id: int, original_sale_id: int,
+                       line_quantities: Mapping[int, int], reason_code: str,
+                       idempotency_key: str, override: Principal | None = None) -> ReturnCheck:
+    """Everything `refund_sale` checks, before the terminal refunds a card (nothing is written)."""
+    key = check_idempotency_key(idempotency_key)
+    check_reason(reason_code, REFUND_REASONS)
+    for quantity in line_quantities.values():
+        validate_quantity(quantity)
+    done = await _result_for_key(key, terminal_id=terminal_id, digest=return_digest(
+        REFUND, terminal_id, original_sale_id, line_quantities))
+    if done is not None:
+        return ReturnCheck(done=done)
+    shift = await require_open_shift(actor, terminal_id)
+    state = await refundable(original_sale_id)
+    chosen = refund_lines(actor, state, line_quantities,
+                          terminal_section_id=int(shift["section_id"]))
+    amount = sum(r.amount_cents for r in chosen)
+    signed_off = check_override(OverrideAction.REFUND, clerk=actor, override=override,
+                                section_id=int(state.sale["section_id"]), amount_cents=amount)
+    return ReturnCheck(refundable=state, amount_cents=amount, override=signed_off)
 
 
 async def _record_return(
@@ -924,6 +1015,7 @@ async def _record_return(
     reason: str,
     override: Principal | None,
     card_balance_cents: int | None,
+    digest: str,
 ) -> SaleResult:
     await require_cash_on_hand(int(shift["id"]), settlement.by_kind.get(CASH, 0), kind)
     numbered = await _take_receipt_number(terminal_id, key)
@@ -952,6 +1044,7 @@ async def _record_return(
         number=number, key=key, total_cents=-amount, change_cents=0,
         card_serial=original["card_serial"], original_id=original["id"], reason_code=reason,
         override_id=override.id if override else None, txn_id=txn_id, created_at=_now(),
+        digest=digest,
     )
     await _insert_lines(sale_id, [
         [index, r.original["product"], r.original["description"], -r.quantity,

@@ -42,6 +42,9 @@ class Sale(Table, tablename="sale"):
     override_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
     journal_txn_id = BigInt(null=True, default=None)
     created_at = Timestamptz(index=True)
+    #: What the request under `idempotency_key` asked for (services.request_digest): a retry
+    #: with the key must ask for the same thing ('' on rows recorded before it was kept).
+    request_digest = Varchar(length=32, default="")
 
 
 class SaleLine(Table, tablename="sale_line"):

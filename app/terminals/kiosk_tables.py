@@ -5,7 +5,7 @@ commits (app.sales); a cart is a scratch pad kept server-side so an auto-lock, a
 browser restart never loses what the clerk rang up.
 """
 
-from piccolo.columns import ForeignKey, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, ForeignKey, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -52,3 +52,9 @@ class KioskCart(Table, tablename="kiosk_cart"):
     payment_reference = Varchar(length=40, default="")
     payment_prompt = Varchar(length=200, default="")
     updated_at = Timestamptz()
+    #: the sale that ended this cart last (set in the sale's own transaction)
+    last_sale = BigInt(null=True, default=None)
+    #: when the first item of the current customer went on (NULL: the cart is empty)
+    started_at = Timestamptz(null=True, default=None)
+    #: set when the cart outlives a lock or a sign-in: confirm or clear it before adding more
+    kept_since = Timestamptz(null=True, default=None)

@@ -238,11 +238,13 @@ async def test_a_large_paid_out_needs_a_lead_or_supervisor_override(counter: Cou
 async def test_cash_never_leaves_a_drawer_that_does_not_hold_it(counter: Counter) -> None:
     shift_id = await open_counter(counter, day=DAY)
     movements_before = await CashMovement.count().where(CashMovement.shift == shift_id)
-    with pytest.raises(ValidationFailed, match=r"should hold only \$150.00") as refused:
+    with pytest.raises(ValidationFailed, match=r"\$150.01 is more than this drawer should hold") \
+            as refused:
         await drawers.cash_movement(counter.clerk, shift_id=shift_id, kind="paid_out",
                                     amount_cents=FLOAT_CENTS + 1, reason="Supplies",
                                     override=counter.supervisor)
-    assert refused.value.field_errors == {"amount": "At most $150.00."}
+    assert refused.value.field_errors == {
+        "amount": "More than this drawer should hold: ask a supervisor."}  # never the $150.00
     with pytest.raises(ValidationFailed, match="for this safe drop"):
         await drawers.cash_movement(counter.clerk, shift_id=shift_id, kind="safe_drop",
                                     amount_cents=FLOAT_CENTS + 1, reason="", witness=counter.lead)
@@ -250,7 +252,7 @@ async def test_cash_never_leaves_a_drawer_that_does_not_hold_it(counter: Counter
     assert await drawers.drawer_cash(shift_id) == FLOAT_CENTS
     await drawers.cash_movement(counter.clerk, shift_id=shift_id, kind="safe_drop",
                                 amount_cents=FLOAT_CENTS, reason="", witness=counter.lead)
-    with pytest.raises(ValidationFailed, match=r"should hold only \$0.00"):
+    with pytest.raises(ValidationFailed, match=r"\$0.01 is more than this drawer should hold"):
         await drawers.cash_movement(counter.clerk, shift_id=shift_id, kind="paid_out",
                                     amount_cents=1, reason="Stamps")
 
@@ -315,7 +317,7 @@ async def test_expected_cash_is_float_plus_takings_minus_change_payouts_and_drop
                 change += give_back
             elif kind in ("paid_out", "safe_drop") and amount > (
                     float_cents + taken - change - paid_out - drops + paid_in):
-                with pytest.raises(ValidationFailed, match="should hold only"):
+                with pytest.raises(ValidationFailed, match="more than this drawer should hold"):
                     await drawers.cash_movement(counter.clerk, shift_id=shift_id, kind=kind,
                                                 amount_cents=amount, reason="property",
                                                 witness=counter.lead)

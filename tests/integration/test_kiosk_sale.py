@@ -47,6 +47,9 @@ async def _wait_card(browser: Browser, html: str, seconds: float = 15) -> httpx.
     assert reference, html
     for _ in range(int(seconds / 0.2)):
         response = await browser.get(f"/kiosk/pay/card/{reference.group(1)}", headers=HX)
+        if 'data-testid="card-apply"' in response.text:  # the answer is in: htmx POSTs it
+            response = await browser.post_form(f"/kiosk/pay/card/{reference.group(1)}",
+                                               headers=HX)
         if "hx-redirect" in response.headers or 'data-testid="card-outcome"' in response.text:
             return response
         await asyncio.sleep(0.2)
