@@ -9,6 +9,8 @@ from app.routes import (
     auth,
     health,
     home,
+    inventory,
+    inventory_forms,
     kiosk,
     kiosk_outcomes,
     kiosk_refund,
@@ -34,4 +36,6 @@ ROUTE_HANDLERS = [
     *kiosk_outcomes.ROUTES,
     *reconciliation.ROUTES,
     *reports.ROUTES,
+    *inventory.ROUTES,
+    *inventory_forms.ROUTES,
 ]
