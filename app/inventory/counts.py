@@ -26,7 +26,7 @@ from app.inventory import setup, stock
 from app.inventory.authority import require_decider, require_in_section, require_other_person
 from app.inventory.errors import CountChanged, InventoryNotFound, invalid
 from app.inventory.rules import SerialRange, format_ranges, parse_ranges, subtract, total
-from app.inventory.services import Amount, post_movement
+from app.inventory.services import Amount, lock_row, post_movement
 from app.inventory.states import CountOutcome, Kind
 from app.inventory.tables import StockCount, StockCountDecision
 
@@ -130,6 +130,9 @@ async def decide_count(actor: Principal, count_id: int, outcome: str, note: str 
     item = await setup.get_item_type(count["item_type"])
     diff = difference(count)
     async with write_transaction():
+        await lock_row("stock_count", count_id)
+        if (await get_count(count_id))["outcome"]:  # decided meanwhile by someone else
+            raise Forbidden(f"Count {count_id} was already decided.")
         if decision is CountOutcome.APPROVED:
             await _check_unchanged(item, location, count)
             await _post_differences(actor, item, location, count_id, diff)

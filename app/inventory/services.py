@@ -27,7 +27,7 @@ from app.audit.services import record
 from app.auth.errors import SignInFailed
 from app.auth.principal import Principal
 from app.auth.signin import check_password
-from app.db import write_transaction
+from app.db import is_sqlite, write_transaction
 from app.errors import Forbidden
 from app.inventory import setup, stock
 from app.inventory.authority import require_decider, require_in_section, require_other_person
@@ -159,14 +159,10 @@ async def record_movement(actor: Principal, form: MovementForm) -> int:
     item = await _item(form.item_type_id)
     source = None if rule.sources is None else await _optional_location(
         form.from_location_id, "from_location_id")
-    if kind is Kind.DAMAGED:
-        assert source is not None
-        target = await setup.system_location(source["section"], LocationKind.DAMAGED)
-    elif kind is Kind.DESTROYED:
-        assert source is not None
-        target = await setup.system_location(source["section"], LocationKind.DESTROYED)
-    else:
-        target = await _optional_location(form.to_location_id, "to_location_id")
+    system_kind = {Kind.DAMAGED: LocationKind.DAMAGED,
+                   Kind.DESTROYED: LocationKind.DESTROYED}.get(kind)
+    target = None if system_kind else await _optional_location(
+        form.to_location_id, "to_location_id")
     _check_kinds(kind, source, target)
     acting_on = source or target
     assert acting_on is not None
@@ -177,8 +173,11 @@ async def record_movement(actor: Principal, form: MovementForm) -> int:
     if kind is Kind.RECEIVED and not form.reference.strip():
         raise invalid("reference", "Enter the delivery or purchase order reference.")
     amount = parse_amount(item, form)
+    # the witness signs before the transaction: a wrong password still counts towards lockout
     witness = await _witness(actor, form, acting_on["section"]) if rule.witnessed else None
     async with write_transaction():
+        if system_kind:  # the section's own damaged / destroyed stock, made when first used
+            target = await setup.system_location(acting_on["section"], system_kind)
         return await post_movement(actor, kind, item, amount, source, target,
                                    reference=form.reference.strip(), note=form.note.strip(),
                                    witness=witness)
@@ -260,5 +259,16 @@ async def _close_transfer(actor: Principal, transfer: dict[str, Any], kind: Kind
     transit = await setup.get_location(transfer["to_location"])
     amount = await _transfer_amount(transfer)
     async with write_transaction():
+        # two people pressing "received" at once: the second waits here, then is refused
+        await lock_row("stock_movement", transfer["id"])
+        await _open_transfer(transfer["id"])
         return await post_movement(actor, kind, item, amount, transit, target, note=note.strip(),
                                    transfer_of=transfer["id"])
+
+
+async def lock_row(table: str, row_id: int) -> None:
+    """Lock one row until the transaction ends (PostgreSQL; SQLite's IMMEDIATE transaction
+    already lets one writer in at a time). A row lock fires no UPDATE trigger, so it is fine
+    on the append-only tables."""
+    if not is_sqlite():
+        await sql.execute(f"SELECT id FROM {table} WHERE id = {{}} FOR UPDATE", row_id)  # noqa: S608

@@ -91,20 +91,12 @@ async def move_quantity(
             "WHERE item_type = {} AND location = {}", quantity, item_type, source,
         )
     if target is not None:
-        exists = await sql.fetch_value(
-            "SELECT id FROM stock_quantity WHERE item_type = {} AND location = {}"  # noqa: S608
-            + _for_update(), item_type, target,
+        await sql.execute(
+            "INSERT INTO stock_quantity (item_type, location, quantity) VALUES ({}, {}, {}) "
+            "ON CONFLICT (item_type, location) "
+            "DO UPDATE SET quantity = stock_quantity.quantity + excluded.quantity",
+            item_type, target, quantity,
         )
-        if exists is None:
-            await sql.execute(
-                "INSERT INTO stock_quantity (item_type, location, quantity) VALUES ({}, {}, {})",
-                item_type, target, quantity,
-            )
-        else:
-            await sql.execute(
-                "UPDATE stock_quantity SET quantity = quantity + {} WHERE id = {}",
-                quantity, exists,
-            )
 
 
 async def ranges_at(item_type: int, location: int) -> list[SerialRange]:
