@@ -24,6 +24,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Kiosk", "/kiosk", frozenset({R.CLERK, R.LEAD, R.SUPERVISOR})),
     NavItem("Day board", "/reconciliation",
             frozenset({R.LEAD, R.SUPERVISOR, R.ADMINISTRATOR, R.AUDITOR})),
+    NavItem("Inventory", "/inventory",
+            frozenset({R.COORDINATOR, R.LEAD, R.SUPERVISOR, R.ADMINISTRATOR, R.AUDITOR})),
     NavItem("Reports", "/reports", frozenset({R.LEAD, R.SUPERVISOR, R.ADMINISTRATOR, R.AUDITOR})),
     NavItem("Catalog", "/admin/catalog", frozenset({R.ADMINISTRATOR})),
     NavItem("Terminals", "/admin/terminals", frozenset({R.ADMINISTRATOR})),
@@ -38,6 +40,7 @@ ENABLED_HREFS: set[str] = {"/", "/admin/catalog", "/admin/users", "/admin/org", 
                             "/admin/terminals", "/kiosk"}
 ENABLED_HREFS |= {"/reconciliation", "/reports"}
 ENABLED_HREFS |= {"/my-work", "/admin/jobs"}
+ENABLED_HREFS |= {"/inventory"}
 
 
 def enable(*hrefs: str) -> None:

@@ -21,5 +21,6 @@ APP_REGISTRY = AppRegistry(
         "app.sales.piccolo_app",
         "app.reconciliation.piccolo_app",
         "app.jobs.piccolo_app",  # platform: jobs, outbox, mail, notifications
+        "app.inventory.piccolo_app",
     ]
 )

@@ -10,6 +10,8 @@ from app.routes import (
     auth,
     health,
     home,
+    inventory,
+    inventory_forms,
     kiosk,
     kiosk_outcomes,
     kiosk_print,
@@ -42,6 +44,8 @@ ROUTE_HANDLERS = [
     *reconciliation.ROUTES,
     *reports.ROUTES,
     *admin_jobs.ROUTES, *mywork.ROUTES, *notifications.ROUTES, *mail_public.ROUTES,
+    *inventory.ROUTES,
+    *inventory_forms.ROUTES,
 ]
 if not get_settings().is_production:  # /dev/mail: development and tests only
     from app.routes import dev_mail

@@ -1,0 +1,1 @@
+"""Fare media inventory: item types, stock locations, serial ranges and the stock ledger."""
