@@ -14,6 +14,7 @@ from app.routes import (
     kiosk_refund,
     kiosk_sale,
     kiosk_shift,
+    public,
     reconciliation,
     reports,
 )
@@ -34,4 +35,5 @@ ROUTE_HANDLERS = [
     *kiosk_outcomes.ROUTES,
     *reconciliation.ROUTES,
     *reports.ROUTES,
+    *public.ROUTES,
 ]
