@@ -83,3 +83,7 @@ def install(env: jinja2.Environment) -> None:
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(  # type: ignore[attr-defined]
         _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext)
+    from app.i18n.kiosk import customer_language
+
+    env.globals["customer_languages"] = languages.enabled
+    env.globals["kiosk_customer_language"] = customer_language

@@ -24,7 +24,7 @@ class Language:
     html_lang: str  # BCP 47 for <html lang>: "zh-Hant"
     format_locale: str  # Babel locale for dates, numbers and money: "es_US"
     receipt: str  # code page name, or "raster"
-    display: str  # customer pole display: code page name, or "" (cannot show it: English)
+    display: str  # pole display (cp437 only today): "cp437", or "" (it cannot: English)
 
 
 SOURCE = "en"
@@ -33,8 +33,8 @@ SHIPPED: tuple[Language, ...] = (
     Language("en", "English", "English", "en", "en_US", "cp858", "cp437"),
     Language("es", "Spanish", "Español", "es", "es_US", "cp858", "cp437"),
     Language("zh_Hant", "Chinese (Traditional)", "繁體中文", "zh-Hant", "zh_Hant_TW", "raster", ""),
-    Language("vi", "Vietnamese", "Tiếng Việt", "vi", "vi_VN", "cp1258", "cp1258"),
-    Language("ru", "Russian", "Русский", "ru", "ru_RU", "cp866", "cp866"),
+    Language("vi", "Vietnamese", "Tiếng Việt", "vi", "vi_VN", "cp1258", "cp437"),
+    Language("ru", "Russian", "Русский", "ru", "ru_RU", "cp866", ""),
     Language("ko", "Korean", "한국어", "ko", "ko_KR", "raster", ""),
     Language("so", "Somali", "Soomaali", "so", "so_SO", "cp858", "cp437"),
 )

@@ -16,6 +16,7 @@ from typing import Any
 from app.auth.principal import Principal
 from app.errors import ValidationFailed
 from app.formatting import money
+from app.i18n import receipts as receipt_i18n
 from app.kiosk import cart as carts
 from app.kiosk import devices
 from app.kiosk.context import AtKiosk
@@ -52,7 +53,8 @@ async def complete(at: AtKiosk, state: carts.CartState, *, idempotency_key: str,
         after = await after_sale(at.terminal, result.sale_id, actor=at.clerk,
                                  cash=any(t.kind == CASH for t in tenders),
                                  change_cents=result.change_cents, total_cents=result.total_cents,
-                                 card_loads=_names_a_card(lines, card["card_serial"]))
+                                 card_loads=_names_a_card(lines, card["card_serial"]),
+                                 locale=at.customer_language)
     return result, after
 
 
@@ -96,17 +98,17 @@ async def take_check(at: AtKiosk, state: carts.CartState, *, amount_cents: int,
 
 async def after_sale(terminal: dict[str, Any], sale_id: int, *, actor: Principal, cash: bool,
                      change_cents: int = 0, total_cents: int = 0,
-                     card_loads: bool = True) -> AfterCommit:
+                     card_loads: bool = True, locale: str = "en") -> AfterCommit:
     """Drawer, fare card, receipt, display. card_loads=False: the sale has no fare-card loads
-    (the caller knows), so they are not looked up."""
+    (the caller knows), so they are not looked up. The receipt and the display speak the
+    customer's language (`locale`)."""
     after = AfterCommit()
     if cash:
         after.drawer = await devices.kick_drawer(terminal)
     if card_loads:
         await write_loads(terminal, sale_id, actor, after)
-    await print_queue(terminal, after)
-    line2 = f"Change {money(change_cents)}" if change_cents else f"Total {money(total_cents)}"
-    await devices.show(terminal, "Thank you!", line2)
+    await print_queue(terminal, after, locale)
+    await devices.show(terminal, *receipt_i18n.display_thanks(locale, change_cents, total_cents))
     return after
 
 
@@ -125,8 +127,8 @@ async def write_loads(terminal: dict[str, Any], sale_id: int, actor: Principal,
         after.loads_written += 1
 
 
-def to_receipt(data: printing.ReceiptData) -> Any:
-    """The sales service's receipt data as hardware's Receipt."""
+def to_receipt(data: printing.ReceiptData, locale: str = "en") -> Any:
+    """The sales service's receipt data as hardware's Receipt (in the customer's language)."""
     from hardware.receipt import Receipt, ReceiptLine, ReceiptTender
 
     return Receipt(
@@ -143,15 +145,17 @@ def to_receipt(data: printing.ReceiptData) -> Any:
                  for t in data.tenders],
         change_cents=data.change_cents, footer_lines=list(data.footer_lines),
         duplicate=data.duplicate, title=data.title,
+        **receipt_i18n.hardware_options(locale, data.issued_at),
     )
 
 
-async def print_queue(terminal: dict[str, Any], after: AfterCommit | None = None) -> AfterCommit:
+async def print_queue(terminal: dict[str, Any], after: AfterCommit | None = None,
+                      locale: str = "en") -> AfterCommit:
     """Print what waits in the terminal's queue, oldest first; stop at the first fault."""
     after = after or AfterCommit()
     for job in await printing.next_print_jobs(int(terminal["id"])):
         try:
-            receipt = to_receipt(await printing.receipt_for(job))
+            receipt = to_receipt(await printing.receipt_for(job, locale), locale)
             await devices.device_set(terminal).printer.print_receipt(receipt)
         except Exception as exc:
             if getattr(exc, "is_warning", False):  # printed, but the paper is running low

@@ -33,7 +33,7 @@ async def sale_view(at: AtKiosk, sale_id: int) -> dict[str, Any]:
 async def reprint(at: AtKiosk, sale_id: int) -> None:
     await sale_view(at, sale_id)
     await printing.reprint_receipt(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id)
-    await checkout.print_queue(at.terminal)
+    await checkout.print_queue(at.terminal, locale=at.customer_language)
 
 
 async def recent(at: AtKiosk) -> dict[str, Any]:

@@ -289,7 +289,7 @@ async def reprint(request: Request, at: ClerkAtKiosk, sale_id: FromPath[int]) ->
 @post("/kiosk/print/retry", name="kiosk.print.retry")
 async def retry_print(request: Request, at: ClerkAtKiosk) -> Response:
     form = await form_data(request)
-    await checkout.print_queue(at.terminal)
+    await checkout.print_queue(at.terminal, locale=at.customer_language)
     back = text(form, "back", 100)
     return to_kiosk(request, back if back.startswith("/kiosk") else "/kiosk/receipts")
 
