@@ -28,12 +28,14 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Users", "/admin/users", frozenset({R.ADMINISTRATOR})),
     NavItem("Sections & locations", "/admin/org", frozenset({R.ADMINISTRATOR})),
     NavItem("Audit log", "/audit", frozenset({R.ADMINISTRATOR, R.AUDITOR})),
+    NavItem("Languages", "/admin/languages", frozenset({R.ADMINISTRATOR, R.AUDITOR})),
 )
 
 #: Entries whose pages are served by this build (an area registers its href when it ships).
 ENABLED_HREFS: set[str] = {"/", "/admin/catalog", "/admin/users", "/admin/org", "/audit",
                             "/admin/terminals", "/kiosk"}
 ENABLED_HREFS |= {"/reconciliation", "/reports"}
+ENABLED_HREFS |= {"/admin/languages"}
 
 
 def enable(*hrefs: str) -> None:

@@ -20,5 +20,6 @@ APP_REGISTRY = AppRegistry(
         "app.ledger.piccolo_app",
         "app.sales.piccolo_app",
         "app.reconciliation.piccolo_app",
+        "app.i18n.piccolo_app",
     ]
 )

@@ -2,6 +2,7 @@
 
 from app.routes import (
     admin_catalog,
+    admin_languages,
     admin_org,
     admin_terminals,
     admin_users,
@@ -38,4 +39,5 @@ ROUTE_HANDLERS = [
     *reconciliation.ROUTES,
     *reports.ROUTES,
     *public.ROUTES,
+    *admin_languages.ROUTES,
 ]
