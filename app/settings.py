@@ -60,6 +60,12 @@ SETTINGS_DOC: tuple[SettingDoc, ...] = (
     SettingDoc("FAREDESK_REFUND_OVERRIDE_CENTS", "2000",
                "refunds and voids above this many cents need a supervisor override at the kiosk"),
     SettingDoc("FAREDESK_AGENCY_NAME", "Metro Transit", "agency name printed on receipts"),
+    # language access (app/i18n, docs/languages.md)
+    SettingDoc("FAREDESK_LANGUAGES", "en,es,zh_Hant,vi,ru,ko,so",
+               "languages offered to riders and at the kiosk (English always)"),
+    SettingDoc("FAREDESK_CURRENCY", "USD", "currency of amounts shown in a rider's language"),
+    SettingDoc("FAREDESK_RECEIPT_FONT", "fonts-wqy-microhei",
+               "font file for Chinese and Korean receipts printed as raster images"),
 )
 
 

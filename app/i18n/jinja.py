@@ -85,5 +85,7 @@ def install(env: jinja2.Environment) -> None:
         _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext)
     from app.i18n.kiosk import customer_language
 
+    languages.enabled_codes()  # a wrong FAREDESK_LANGUAGES stops the start, not a request
+
     env.globals["customer_languages"] = languages.enabled
     env.globals["kiosk_customer_language"] = customer_language

@@ -15,6 +15,8 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from app.settings import SettingsError
+
 
 @dataclass(frozen=True)
 class Language:
@@ -41,8 +43,8 @@ SHIPPED: tuple[Language, ...] = (
 BY_CODE = {language.code: language for language in SHIPPED}
 
 
-class UnknownLanguage(ValueError):
-    pass
+class UnknownLanguage(SettingsError):
+    """FAREDESK_LANGUAGES names a language faredesk does not ship."""
 
 
 @lru_cache(maxsize=1)
@@ -97,4 +99,4 @@ def get(code: str) -> Language:
     try:
         return BY_CODE[code]
     except KeyError:
-        raise UnknownLanguage(f"no such language: {code!r}") from None
+        raise LookupError(f"no such language: {code!r}") from None
