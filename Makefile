@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= $(or $(FAREDESK_PORT),8000)
 export PICCOLO_CONF := app.piccolo_conf
 
-.PHONY: run test test-sqlite test-postgres test-e2e bench lint typecheck install migrate seed clean sims
+.PHONY: run test test-sqlite test-postgres test-e2e bench lint typecheck install migrate seed clean sims i18n
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ test-e2e: install
 lint: install
 	$(BIN)/ruff check app hardware tests benchmarks
 	$(BIN)/mypy app hardware
+
+# Catalogs: extract messages, update each language's .po, compile the .mo (committed).
+i18n: install
+	$(BIN)/faredesk i18n all
 
 bench: install
 	$(BIN)/python -m benchmarks.run

@@ -180,3 +180,12 @@ def _add_hardware_commands() -> None:
 
 
 _add_hardware_commands()
+
+
+def _add_i18n_commands() -> None:
+    from app.i18n.cli import i18n
+
+    main.add_command(i18n)
+
+
+_add_i18n_commands()

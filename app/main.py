@@ -15,6 +15,7 @@ from litestar.template.config import TemplateConfig
 from app import db
 from app.auth.sessions import pop_flash
 from app.formatting import register_filters
+from app.i18n import jinja as i18n_jinja
 from app.routes import ROUTE_HANDLERS
 from app.settings import Settings, get_settings
 from app.web.errors import EXCEPTION_HANDLERS
@@ -28,6 +29,7 @@ APP_DIR = Path(__file__).resolve().parent
 def _configure_templates() -> TemplateConfig:
     def setup(engine: JinjaTemplateEngine) -> None:
         register_filters(engine.engine)
+        i18n_jinja.install(engine.engine)  # {% trans %} / _() in the request's language
 
     return TemplateConfig(
         directory=APP_DIR / "templates", engine=JinjaTemplateEngine, engine_callback=setup

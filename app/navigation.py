@@ -33,6 +33,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Sections & locations", "/admin/org", frozenset({R.ADMINISTRATOR})),
     NavItem("Audit log", "/audit", frozenset({R.ADMINISTRATOR, R.AUDITOR})),
     NavItem("Jobs", "/admin/jobs", frozenset({R.ADMINISTRATOR})),
+    NavItem("Languages", "/admin/languages", frozenset({R.ADMINISTRATOR, R.AUDITOR})),
 )
 
 #: Entries whose pages are served by this build (an area registers its href when it ships).
@@ -41,6 +42,7 @@ ENABLED_HREFS: set[str] = {"/", "/admin/catalog", "/admin/users", "/admin/org", 
 ENABLED_HREFS |= {"/reconciliation", "/reports"}
 ENABLED_HREFS |= {"/my-work", "/admin/jobs"}
 ENABLED_HREFS |= {"/inventory"}
+ENABLED_HREFS |= {"/admin/languages"}
 
 
 def enable(*hrefs: str) -> None:

@@ -22,5 +22,6 @@ APP_REGISTRY = AppRegistry(
         "app.reconciliation.piccolo_app",
         "app.jobs.piccolo_app",  # platform: jobs, outbox, mail, notifications
         "app.inventory.piccolo_app",
+        "app.i18n.piccolo_app",
     ]
 )

@@ -75,6 +75,12 @@ SETTINGS_DOC: tuple[SettingDoc, ...] = (
                "reply-to per section: `CSC=csc@agency.example,EMP=emp@agency.example`"),
     SettingDoc("FAREDESK_PUBLIC_URL", "http://127.0.0.1:8000",
                "the address people reach faredesk at (links in emails)"),
+    # language access (app/i18n, docs/languages.md)
+    SettingDoc("FAREDESK_LANGUAGES", "en,es,zh_Hant,vi,ru,ko,so",
+               "languages offered to riders and at the kiosk (English always)"),
+    SettingDoc("FAREDESK_CURRENCY", "USD", "currency of amounts shown in a rider's language"),
+    SettingDoc("FAREDESK_RECEIPT_FONT", "fonts-wqy-microhei",
+               "font file for Chinese and Korean receipts printed as raster images"),
 )
 
 

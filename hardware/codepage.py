@@ -26,6 +26,11 @@ CODE_PAGES: Final = {
     "cp850": CodePage("cp850", 2),
     "cp1252": CodePage("cp1252", 16),
     "cp858": CodePage("cp858", 19),
+    # For receipts in Russian and Vietnamese (app.i18n.languages); Epson numbering, as in
+    # python-escpos's default profile.
+    "cp866": CodePage("cp866", 17),
+    "cp1251": CodePage("cp1251", 46),
+    "cp1258": CodePage("cp1258", 52),
 }
 DEFAULT_CODE_PAGE: Final = "cp858"  # cp850 plus the euro sign; common on Epson-style printers
 
@@ -72,6 +77,18 @@ def _encode_char(char: str, codec: str) -> bytes:
         return char.encode(codec)
     except UnicodeEncodeError:
         pass
+    decomposed = unicodedata.normalize("NFD", char)
+    if len(decomposed) > 1:
+        # A page that writes a letter and its tone mark apart (cp1258 for Vietnamese):
+        # "ế" is "ê" + combining acute there.
+        base, marks = decomposed[0], decomposed[1:]
+        candidates = [unicodedata.normalize("NFC", base + mark) + marks.replace(mark, "", 1)
+                      for mark in marks]
+        for candidate in (*candidates, decomposed):
+            try:
+                return candidate.encode(codec)
+            except UnicodeEncodeError:
+                pass
     replacement = _REPLACEMENTS.get(char)
     if replacement is not None:
         return b"".join(_encode_char(c, codec) for c in replacement)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -78,9 +78,20 @@ class Receipt:
     duplicate: bool = False
     title: str = "SALE"
     code: Literal["barcode", "qr", "none"] = "barcode"
+    # The customer's language (app.i18n.receipts fills these; the defaults print English):
+    labels: Mapping[str, str] = field(default_factory=dict)  # English label -> translation
+    money: Callable[[int], str] | None = None  # cents -> amount as the language writes it
+    issued_text: str = ""  # issued_at as the language writes it
+    script: str = ""  # "": the printer's code page; a code page name (cp866); "raster"
 
     def __post_init__(self) -> None:
         _require_cents(self.subtotal_cents, self.total_cents, self.change_cents)
+
+    def label(self, english: str) -> str:
+        return self.labels.get(english, english)
+
+    def amount(self, cents: int, *, symbol: str = "") -> str:
+        return self.money(cents) if self.money is not None else format_cents(cents, symbol=symbol)
 
 
 def _require_cents(*values: int) -> None:
@@ -156,7 +167,12 @@ def _wrapped(text: str, columns: int, **style: object) -> Iterator[Line]:
 def layout(receipt: Receipt, width_mm: int = 80, page: CodePage | None = None) -> list[Block]:
     """Lay a receipt out in printed lines for the given paper width."""
     columns = columns_for(width_mm)
-    page = page or code_page(DEFAULT_CODE_PAGE)
+    page = page or code_page(receipt.script if receipt.script not in ("", "raster") else DEFAULT_CODE_PAGE)
+    if receipt.script == "raster" and page.escpos_table >= 0:
+        from hardware.raster_text import UNICODE
+
+        page = UNICODE  # drawn as an image: every character stays as it is
+    t, amount = receipt.label, receipt.amount
 
     def p(text: str) -> str:
         return printable(" ".join(text.split()), page)
@@ -173,27 +189,27 @@ def layout(receipt: Receipt, width_mm: int = 80, page: CodePage | None = None) -
     blocks += _wrapped(p(receipt.location_name), columns, align="center")
     blocks.append(Line(""))
     if receipt.duplicate:
-        blocks.append(Line("DUPLICATE", align="center", bold=True, double=True, invert=True))
-        blocks += _wrapped("Reprint - not a new transaction", columns, align="center")
+        blocks.append(Line(p(t("DUPLICATE")), align="center", bold=True, double=True, invert=True))
+        blocks += _wrapped(p(t("Reprint - not a new transaction")), columns, align="center")
         blocks.append(Line(""))
     blocks += _wrapped(p(receipt.title), columns // 2, align="center", bold=True, double=True)
-    blocks += pairs("Receipt", receipt.receipt_number)
-    blocks += pairs("Date", receipt.issued_at.strftime("%Y-%m-%d %H:%M"))
-    blocks += pairs("Terminal", receipt.terminal_name)
-    blocks += pairs("Clerk", receipt.clerk_name)
+    blocks += pairs(t("Receipt"), receipt.receipt_number)
+    blocks += pairs(t("Date"), receipt.issued_text or receipt.issued_at.strftime("%Y-%m-%d %H:%M"))
+    blocks += pairs(t("Terminal"), receipt.terminal_name)
+    blocks += pairs(t("Clerk"), receipt.clerk_name)
     blocks.append(rule)
     for item in receipt.lines:
-        blocks += pairs(item.description, format_cents(item.amount_cents))
+        blocks += pairs(item.description, amount(item.amount_cents))
         if item.quantity != 1:
-            blocks += _wrapped(f"  {item.quantity} x {format_cents(item.unit_cents)}", columns)
+            blocks += _wrapped("  " + p(f"{item.quantity} x {amount(item.unit_cents)}"), columns)
         if item.detail:
             blocks += _wrapped("  " + p(item.detail), columns)
     blocks.append(rule)
-    blocks += pairs("Subtotal", format_cents(receipt.subtotal_cents))
-    blocks += pairs("TOTAL", format_cents(receipt.total_cents, symbol="$"), bold=True, tall=True)
-    blocks += _tender_blocks(receipt.tenders, pairs, columns)
+    blocks += pairs(t("Subtotal"), amount(receipt.subtotal_cents))
+    blocks += pairs(t("TOTAL"), amount(receipt.total_cents, symbol="$"), bold=True, tall=True)
+    blocks += _tender_blocks(receipt, pairs, columns)
     if receipt.change_cents:
-        blocks += pairs("Change", format_cents(receipt.change_cents))
+        blocks += pairs(t("Change"), amount(receipt.change_cents))
     blocks.append(rule)
     for footer in receipt.footer_lines:
         blocks += _wrapped(p(footer), columns, align="center")
@@ -204,20 +220,21 @@ def layout(receipt: Receipt, width_mm: int = 80, page: CodePage | None = None) -
 
 
 def _tender_blocks(
-    tenders: Iterable[ReceiptTender], pairs: Callable[[str, str], Iterator[Line]], columns: int
+    receipt: Receipt, pairs: Callable[[str, str], Iterator[Line]], columns: int
 ) -> Iterator[Line]:
-    for tender in tenders:
-        label = TENDER_LABELS[tender.kind]
+    t = receipt.label
+    for tender in receipt.tenders:
+        label = t(TENDER_LABELS[tender.kind])
         if tender.kind == "card":
             label = " ".join(
-                x for x in (tender.brand or "Card", f"****{tender.last4}" if tender.last4 else "") if x
+                x for x in (tender.brand or t("Card"), f"****{tender.last4}" if tender.last4 else "") if x
             )
-        yield from pairs(label, format_cents(tender.amount_cents))
+        yield from pairs(label, receipt.amount(tender.amount_cents))
         details = []
         if tender.auth_code:
-            details.append(f"Auth {tender.auth_code}")
+            details.append(f"{t('Auth')} {tender.auth_code}")
         if tender.reference:
-            details.append(f"Ref {tender.reference}")
+            details.append(f"{t('Ref')} {tender.reference}")
         if details:
             yield from _wrapped("  " + "  ".join(details), columns)
 
@@ -256,8 +273,15 @@ class _Capture(Dummy):
 def render_escpos(
     receipt: Receipt, width_mm: int = 80, *, code_page_name: str = DEFAULT_CODE_PAGE, cut: bool = True
 ) -> bytes:
-    """ESC/POS bytes for the receipt: initialise, select code page, print, code, feed and cut."""
-    page = code_page(code_page_name)
+    """ESC/POS bytes for the receipt: initialise, select code page, print, code, feed and cut.
+
+    A receipt in a language with its own code page (``receipt.script``, e.g. cp866) uses that
+    page; one in a script no code page holds (``"raster"``) prints its text as images."""
+    if receipt.script == "raster":
+        from hardware import raster_text
+
+        return raster_text.render_escpos(receipt, width_mm, cut=cut)
+    page = code_page(receipt.script or code_page_name)
     return blocks_to_escpos(layout(receipt, width_mm, page), width_mm, page, cut=cut)
 
 

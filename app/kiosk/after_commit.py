@@ -22,6 +22,7 @@ from typing import Any
 
 from app.audit.services import record
 from app.auth.principal import Principal
+from app.i18n import receipts as receipt_i18n
 from app.sales import printing
 
 log = logging.getLogger("faredesk.kiosk")
@@ -82,15 +83,16 @@ async def _kick_and_record(terminal: dict[str, Any], actor: Principal | None, ob
 
 
 def after_sale(terminal: dict[str, Any], sale_id: int, *, actor: Principal, cash: bool,
-               display_line: str) -> None:
-    """After a committed sale, refund or void: drawer (cash), receipt, customer display."""
+               display: tuple[str, str], locale: str = "en") -> None:
+    """After a committed sale, refund or void: drawer (cash), receipt, customer display (both
+    in the customer's language, `locale`)."""
     from app.kiosk import devices
 
     async def steps() -> None:
         if cash:
             await _kick_and_record(terminal, actor, "sale", sale_id)
-        await _print_waiting(terminal)
-        await devices.show(terminal, "Thank you!", display_line)
+        await _print_waiting(terminal, locale)
+        await devices.show(terminal, *display)
 
     in_background(terminal, steps)
 
@@ -137,21 +139,21 @@ async def print_slip(terminal: dict[str, Any], movement_id: int, actor: Principa
     return ""
 
 
-def print_later(terminal: dict[str, Any]) -> None:
+def print_later(terminal: dict[str, Any], locale: str = "en") -> None:
     """Print what waits in the terminal's queue, after the request (Retry, Reprint)."""
 
     async def steps() -> None:
-        await _print_waiting(terminal)
+        await _print_waiting(terminal, locale)
 
     in_background(terminal, steps)
 
 
-async def _print_waiting(terminal: dict[str, Any]) -> None:
-    await print_queue(terminal)
+async def _print_waiting(terminal: dict[str, Any], locale: str = "en") -> None:
+    await print_queue(terminal, locale)
 
 
-def to_receipt(data: printing.ReceiptData) -> Any:
-    """The sales service's receipt data as hardware's Receipt."""
+def to_receipt(data: printing.ReceiptData, locale: str = "en") -> Any:
+    """The sales service's receipt data as hardware's Receipt (in the customer's language)."""
     from hardware.receipt import Receipt, ReceiptLine, ReceiptTender
 
     return Receipt(
@@ -168,10 +170,11 @@ def to_receipt(data: printing.ReceiptData) -> Any:
                  for t in data.tenders],
         change_cents=data.change_cents, footer_lines=list(data.footer_lines),
         duplicate=data.duplicate, title=data.title,
+        **receipt_i18n.hardware_options(locale, data.issued_at),
     )
 
 
-async def print_queue(terminal: dict[str, Any]) -> PrintOutcome:
+async def print_queue(terminal: dict[str, Any], locale: str = "en") -> PrintOutcome:
     """Print what waits in the terminal's queue, oldest first; stop at the first fault.
 
     Awaited directly only where the caller runs apart from a clerk's request already."""
@@ -180,7 +183,7 @@ async def print_queue(terminal: dict[str, Any]) -> PrintOutcome:
     outcome = PrintOutcome()
     for job in await printing.next_print_jobs(int(terminal["id"])):
         try:
-            receipt = to_receipt(await printing.receipt_for(job))
+            receipt = to_receipt(await printing.receipt_for(job, locale), locale)
             await devices.device_set(terminal).printer.print_receipt(receipt)
         except Exception as exc:
             if getattr(exc, "is_warning", False):  # printed, but the paper is running low

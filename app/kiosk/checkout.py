@@ -16,6 +16,7 @@ from typing import Any
 from app.auth.principal import Principal
 from app.errors import ValidationFailed
 from app.formatting import money
+from app.i18n import receipts as receipt_i18n
 from app.kiosk import after_commit, devices
 from app.kiosk import cart as carts
 from app.kiosk.context import AtKiosk
@@ -59,7 +60,8 @@ async def complete(at: AtKiosk, state: carts.CartState, *, idempotency_key: str,
         after = await after_sale(at.terminal, result.sale_id, actor=at.clerk,
                                  cash=any(t.kind == CASH for t in tenders),
                                  change_cents=result.change_cents, total_cents=result.total_cents,
-                                 card_loads=_names_a_card(lines, card["card_serial"]))
+                                 card_loads=_names_a_card(lines, card["card_serial"]),
+                                 locale=at.customer_language)
     return result, after
 
 
@@ -120,14 +122,15 @@ async def take_check(at: AtKiosk, state: carts.CartState, *, amount_cents: int,
 
 async def after_sale(terminal: dict[str, Any], sale_id: int, *, actor: Principal, cash: bool,
                      change_cents: int = 0, total_cents: int = 0,
-                     card_loads: bool = True) -> AfterCommit:
+                     card_loads: bool = True, locale: str = "en") -> AfterCommit:
     """Drawer, receipt and display run apart from the request (after_commit: a printer that
     does not answer never holds the clerk; the done screen shows their result as it arrives);
     the fare card is written here, since the clerk hands it back. card_loads=False: the sale
-    has no fare-card loads (the caller knows), so they are not looked up."""
+    has no fare-card loads (the caller knows), so they are not looked up. The receipt and the
+    display speak the customer's language (`locale`)."""
     after = AfterCommit()
-    line2 = f"Change {money(change_cents)}" if change_cents else f"Total {money(total_cents)}"
-    after_commit.after_sale(terminal, sale_id, actor=actor, cash=cash, display_line=line2)
+    after_commit.after_sale(terminal, sale_id, actor=actor, cash=cash, locale=locale,
+                            display=receipt_i18n.display_thanks(locale, change_cents, total_cents))
     if card_loads:
         await write_loads(terminal, sale_id, actor, after)
     return after
@@ -152,10 +155,11 @@ async def write_loads(terminal: dict[str, Any], sale_id: int, actor: Principal,
 to_receipt = after_commit.to_receipt
 
 
-async def print_queue(terminal: dict[str, Any], after: AfterCommit | None = None) -> AfterCommit:
+async def print_queue(terminal: dict[str, Any], after: AfterCommit | None = None,
+                      locale: str = "en") -> AfterCommit:
     """Print what waits in the terminal's queue now (see after_commit.print_queue)."""
     after = after or AfterCommit()
-    outcome = await after_commit.print_queue(terminal)
+    outcome = await after_commit.print_queue(terminal, locale)
     after.printed += outcome.printed
     after.print_problems += outcome.problems
     return after

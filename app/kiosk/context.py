@@ -13,6 +13,7 @@ from litestar import Request
 from litestar.di import NamedDependency
 
 from app.auth.principal import Principal
+from app.i18n.kiosk import customer_language
 from app.kiosk import sessions
 from app.terminals.services import KIOSK_COOKIE, Enrolled, resolve_kiosk
 from app.web.session_middleware import client_origin
@@ -29,6 +30,7 @@ class AtKiosk:
     enrolled: Enrolled
     state: sessions.KioskState
     clerk: Principal
+    customer_language: str = "en"  # the clerk's pick for this customer (app.i18n.kiosk)
 
     @property
     def terminal(self) -> dict:  # type: ignore[type-arg]
@@ -63,7 +65,8 @@ async def _at_kiosk(request: Request, touch: bool) -> AtKiosk:
     state = await kiosk_state(request, touch=touch)
     if not state.active or state.clerk is None:
         raise NeedsClerk()
-    return AtKiosk(request.state.kiosk_enrolled, state, state.clerk)
+    return AtKiosk(request.state.kiosk_enrolled, state, state.clerk,
+                   customer_language=customer_language(request))
 
 
 async def clerk_at_kiosk(request: Request) -> AtKiosk:

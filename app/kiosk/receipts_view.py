@@ -76,14 +76,14 @@ async def print_status_for(at: AtKiosk, sale_id: int, polls: int = 0) -> dict[st
 async def reprint(at: AtKiosk, sale_id: int) -> None:
     await sale_view(at, sale_id)
     await printing.reprint_receipt(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id)
-    after_commit.print_later(at.terminal)
+    after_commit.print_later(at.terminal, at.customer_language)
 
 
 async def retry(at: AtKiosk) -> None:
     """Print the terminal's failed receipts again, apart from the request (they show as
     printing until the printer answers)."""
     await printing.requeue_failed(at.clerk, at.terminal_id)
-    after_commit.print_later(at.terminal)
+    after_commit.print_later(at.terminal, at.customer_language)
 
 
 async def recent(at: AtKiosk) -> dict[str, Any]:

@@ -146,7 +146,8 @@ async def refund(at: AtKiosk, *, sale_id: int, quantities: Mapping[int, int], re
             refund_tenders=tenders, card_balance_cents=balance, override=override)))
     if result.created:
         await checkout.after_sale(at.terminal, result.sale_id, actor=at.clerk,
-                                  cash=CASH in chosen.by_kind, total_cents=result.total_cents)
+                                  cash=CASH in chosen.by_kind, total_cents=result.total_cents,
+                                  locale=at.customer_language)
     return result
 
 
@@ -173,5 +174,5 @@ async def void(at: AtKiosk, *, sale_id: int, reason: str, key: str,
     if result.created:
         await checkout.after_sale(at.terminal, result.sale_id, actor=at.clerk,
                                   cash=any(t["kind"] == CASH for t in sale["tenders"]),
-                                  total_cents=result.total_cents)
+                                  total_cents=result.total_cents, locale=at.customer_language)
     return result

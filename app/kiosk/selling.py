@@ -10,7 +10,8 @@ from litestar.response import Template
 
 from app.catalog import services as catalog
 from app.catalog.rules import MONTHLY_PASS, PRODUCT_KINDS, month_label, sellable_pass_months
-from app.formatting import business_date, money
+from app.formatting import business_date, money  # noqa: F401 - routes.kiosk_sale uses selling.money
+from app.i18n import receipts as receipt_i18n
 from app.kiosk import cart as carts
 from app.kiosk import devices
 from app.kiosk.context import AtKiosk
@@ -58,10 +59,10 @@ async def sell_screen(request: Request, at: AtKiosk, shift: dict[str, Any],
 async def mirror(at: AtKiosk, state: carts.CartState, last: str = "") -> None:
     """The customer display mirrors the cart: last item and the total."""
     if not state.lines:
-        devices.show_later(at.terminal, "Welcome", "")
+        devices.show_later(at.terminal, receipt_i18n.display_welcome(at.customer_language), "")
         return
     devices.show_later(at.terminal, (last or state.lines[-1]["description"])[:20],
-                       f"Total {money(state.total_cents)}")
+                       receipt_i18n.display_total(at.customer_language, state.total_cents))
 
 
 async def cart_response(request: Request, at: AtKiosk, state: carts.CartState,

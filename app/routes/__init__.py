@@ -3,6 +3,7 @@
 from app.routes import (
     admin_catalog,
     admin_jobs,  # platform: jobs, My work, notifications
+    admin_languages,
     admin_org,
     admin_terminals,
     admin_users,
@@ -13,6 +14,7 @@ from app.routes import (
     inventory,
     inventory_forms,
     kiosk,
+    kiosk_language,
     kiosk_outcomes,
     kiosk_print,
     kiosk_refund,
@@ -21,6 +23,7 @@ from app.routes import (
     mail_public,
     mywork,
     notifications,
+    public,
     reconciliation,
     reports,
 )
@@ -46,6 +49,9 @@ ROUTE_HANDLERS = [
     *admin_jobs.ROUTES, *mywork.ROUTES, *notifications.ROUTES, *mail_public.ROUTES,
     *inventory.ROUTES,
     *inventory_forms.ROUTES,
+    *kiosk_language.ROUTES,
+    *public.ROUTES,
+    *admin_languages.ROUTES,
 ]
 if not get_settings().is_production:  # /dev/mail: development and tests only
     from app.routes import dev_mail

@@ -25,9 +25,9 @@ from app.audit.services import record
 from app.auth.principal import Principal
 from app.db import write_transaction
 from app.errors import Conflict, NotFound
+from app.i18n import receipts as receipt_i18n
 from app.sales.numbers import receipt_code, scan_code
 from app.sales.reasons import reason_label as reason_text
-from app.sales.services import KIND_LABELS
 from app.sales.tables import PrintJob
 from app.settings import get_settings
 
@@ -84,13 +84,8 @@ class ReceiptData:
     sale_id: int = 0
 
 
-def _line_detail(line: dict[str, Any]) -> str | None:
-    parts = []
-    if line["card_serial"]:
-        parts.append(f"Card {line['card_serial']}")
-    if line["valid_from"] and line["valid_to"]:
-        parts.append(f"Valid {line['valid_from']:%m/%d/%Y}–{line['valid_to']:%m/%d/%Y}")
-    return ", ".join(parts) or None
+def _line_detail(line: dict[str, Any], words: receipt_i18n.ReceiptWords) -> str | None:
+    return words.line_detail(line["card_serial"], line["valid_from"], line["valid_to"])
 
 
 #: A sale's receipt facts, one row per line (in line order): the sale with its terminal,
@@ -103,7 +98,7 @@ SELECT s.id, s.kind, s.receipt_number, s.total_cents, s.change_cents, s.created_
        o.receipt_number AS original_number, ot.code AS original_terminal_code,
        ol.code AS original_location_code,
        sl.line_no, sl.description, sl.quantity, sl.unit_cents, sl.amount_cents, sl.card_serial,
-       sl.valid_from, sl.valid_to
+       sl.valid_from, sl.valid_to, sl.fare_category AS line_category, lp.kind AS line_kind
 FROM sale s
 JOIN terminal t ON t.id = s.terminal
 JOIN location l ON l.id = s.location
@@ -113,6 +108,7 @@ LEFT JOIN sale o ON o.id = s.original
 LEFT JOIN terminal ot ON ot.id = o.terminal
 LEFT JOIN location ol ON ol.id = o.location
 LEFT JOIN sale_line sl ON sl.sale = s.id
+LEFT JOIN product lp ON lp.id = sl.product
 WHERE s.id = {}
 ORDER BY sl.line_no
 """
@@ -140,20 +136,18 @@ def agency_local(moment: datetime) -> datetime:
     return moment.astimezone(get_settings().tz)
 
 
-def _footer(sale: dict[str, Any]) -> list[str]:
+def _footer(sale: dict[str, Any], words: receipt_i18n.ReceiptWords) -> list[str]:
     if sale["kind"] == "sale":
-        return ["Thank you for riding.", "Keep this receipt for refunds."]
+        return words.sale_footer()
     original = receipt_code(sale["original_location_code"], sale["original_terminal_code"],
                             sale["original_number"])
-    footer = [f"{KIND_LABELS.get(sale['kind'], sale['kind'])} of receipt {original}",
-              f"Reason: {reason_text(sale['reason_code'])}"]
-    if sale["override_name"]:
-        footer.append(f"Approved by {sale['override_name']}")
-    return footer
+    return words.return_footer(sale["kind"], original, sale["reason_code"],
+                               reason_text(sale["reason_code"]), sale["override_name"])
 
 
-async def receipt_data(sale_id: int, duplicate: bool = False) -> ReceiptData:
+async def receipt_data(sale_id: int, duplicate: bool = False, locale: str = "en") -> ReceiptData:
     """Everything the receipt shows; card tenders carry brand and last 4 digits only.
+    Worded in the customer's language (`locale`, app.i18n.languages).
 
     Two statements: the sale with its lines (one row per line), then its tenders.
     """
@@ -161,6 +155,7 @@ async def receipt_data(sale_id: int, duplicate: bool = False) -> ReceiptData:
     if not rows:
         raise NotFound("No such sale.")
     sale = rows[0]
+    words = receipt_i18n.words(locale)
     lines = [row for row in rows if row["line_no"] is not None]
     tenders = await sql.fetch(_RECEIPT_TENDERS_SQL, sale_id)
     address = [part.strip() for part in (sale["location_address"] or "").splitlines()
@@ -175,17 +170,19 @@ async def receipt_data(sale_id: int, duplicate: bool = False) -> ReceiptData:
                                     sale["receipt_number"]),
         issued_at=agency_local(sale["created_at"]),
         lines=[
-            ReceiptLineData(line["description"], int(line["quantity"]), int(line["unit_cents"]),
-                            int(line["amount_cents"]), _line_detail(line))
+            ReceiptLineData(words.product_name(line["line_kind"], line["line_category"],
+                                               line["description"]),
+                            int(line["quantity"]), int(line["unit_cents"]),
+                            int(line["amount_cents"]), _line_detail(line, words))
             for line in lines
         ],
         subtotal_cents=sum(int(line["amount_cents"]) for line in lines),
         total_cents=int(sale["total_cents"]),
         tenders=[_receipt_tender(t) for t in tenders],
         change_cents=int(sale["change_cents"]),
-        footer_lines=_footer(sale),
+        footer_lines=_footer(sale, words),
         duplicate=duplicate,
-        title=TITLES.get(sale["kind"], sale["kind"].upper()),
+        title=words.title(sale["kind"]),
         scan_code=scan_code(sale["terminal_code"], sale["receipt_number"]),
         sale_id=int(sale["id"]),
     )
@@ -317,18 +314,20 @@ async def _job(job_id: int) -> dict[str, Any]:
     return row
 
 
-async def receipt_for(job: Mapping[str, Any]) -> ReceiptData:
-    """The receipt a job (a row as `next_print_jobs` gives it) prints: the original until one
-    of the sale's receipts has printed, DUPLICATE after that (a failed attempt printed none)."""
+async def receipt_for(job: Mapping[str, Any], locale: str = "en") -> ReceiptData:
+    """The receipt a job (a row as `next_print_jobs` gives it) prints, in the customer's
+    language: the original until one of the sale's receipts has printed, DUPLICATE after that
+    (a failed attempt printed none)."""
     if job["sale"] is None:
         raise NotFound("This print job has no sale.")
     printed = await sql.fetch_one(_PRINTED_OF_SALE_SQL, int(job["sale"]), PRINTED)
-    return await receipt_data(int(job["sale"]), duplicate=bool(printed and int(printed["printed"])))
+    return await receipt_data(int(job["sale"]), duplicate=bool(printed and int(printed["printed"])),
+                              locale=locale)
 
 
-async def receipt_for_job(job_id: int) -> ReceiptData:
+async def receipt_for_job(job_id: int, locale: str = "en") -> ReceiptData:
     """The receipt a job prints (see `receipt_for`)."""
-    return await receipt_for(await _job(job_id))
+    return await receipt_for(await _job(job_id), locale)
 
 
 async def mark_printed(job_id: int) -> None:

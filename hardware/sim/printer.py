@@ -170,6 +170,7 @@ class PrinterSimulator:
                 job.bin_path.write_bytes(raw)
                 header = "" if printed else "[NOT PRINTED: printer stopped (paper out or cover open)]\n"
                 job.txt_path.write_text(header + job.text, encoding="utf-8")
+                _save_raster(raw, base.with_suffix(".png"))
             self.jobs.append(job)
         if self.on_job is not None:
             self.on_job(job)
@@ -248,3 +249,12 @@ class PrinterSession:
             return None
         self.closed = True
         return self.sim._store(bytes(self.raw), self.parser, stopped=self.stopped)
+
+
+def _save_raster(raw: bytes, path: Path) -> None:
+    """A job with raster images (a Chinese or Korean receipt): keep them as a PNG to look at."""
+    from hardware.raster_text import decode_raster
+
+    image = decode_raster(raw)
+    if image is not None:
+        image.save(path)

@@ -1,0 +1,1 @@
+"""Pages for riders (no sign-in): read models behind app/routes/public.py."""
