@@ -135,7 +135,8 @@ async def refund(at: AtKiosk, *, sale_id: int, quantities: Mapping[int, int], re
                for kind, amount in chosen.by_kind.items() if kind != CARD]
     reference = None
     if chosen.by_kind.get(CARD):
-        charged: dict[str, Any] = next((t for t in refundable.sale["tenders"] if t["kind"] == CARD), {})
+        charged: dict[str, Any] = next(
+            (t for t in checked.refundable.sale["tenders"] if t["kind"] == CARD), {})
         reference = await _card_refund(at, chosen.by_kind[CARD], charged.get("terminal_txn_id"))
         tenders.append(TenderInput(kind=CARD, amount_cents=chosen.by_kind[CARD],
                                    payment_reference=reference))
