@@ -15,8 +15,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from piccolo.query.functions.aggregate import Sum
-
 from app import sql
 from app.audit.services import record
 from app.auth.principal import Principal
@@ -38,7 +36,6 @@ from app.ledger.accounts import (
     PAID_OUT_EXPENSE,
     SAFE,
 )
-from app.ledger.tables import Posting
 from app.terminals.tables import Terminal
 
 #: Shift states whose drawer is still at its terminal (states.DRAWER_IN_USE, in a fixed order).
@@ -418,17 +415,8 @@ class ExpectedTotals:
     expected_card_cents: int
 
 
-async def _drawer_cash_by_kind(shift_id: int) -> dict[str, int]:
-    rows = await Posting.select(
-        Posting.txn.kind.as_alias("kind"), Sum(Posting.amount_cents).as_alias("total")
-    ).where(
-        (Posting.shift == shift_id) & (Posting.account.code == DRAWER_CASH)
-    ).group_by(Posting.txn.kind)
-    return {row["kind"]: int(row["total"] or 0) for row in rows}
-
-
 async def expected_totals(shift_id: int) -> ExpectedTotals:
-    by_kind = await _drawer_cash_by_kind(shift_id)
+    by_kind = await ledger.shift_totals_by_kind(shift_id, DRAWER_CASH)
     balances = await ledger.shift_balances(shift_id)
     cash = balances.get(DRAWER_CASH, 0)
     float_cents = by_kind.get(TXN_OPEN, 0)
