@@ -18,7 +18,9 @@ from app.formatting import register_filters
 from app.routes import ROUTE_HANDLERS
 from app.settings import Settings, get_settings
 from app.web.errors import EXCEPTION_HANDLERS
+from app.web.guards import PUBLIC
 from app.web.headers import security_headers
+from app.web.render import template_can
 from app.web.session_middleware import identify_for_error_page, session_middleware
 
 APP_DIR = Path(__file__).resolve().parent
@@ -27,6 +29,7 @@ APP_DIR = Path(__file__).resolve().parent
 def _configure_templates() -> TemplateConfig:
     def setup(engine: JinjaTemplateEngine) -> None:
         register_filters(engine.engine)
+        engine.engine.globals["can"] = template_can
 
     return TemplateConfig(
         directory=APP_DIR / "templates", engine=JinjaTemplateEngine, engine_callback=setup
@@ -60,7 +63,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     _configure_logging(settings)
     static = create_static_files_router(
-        path="/static", directories=[APP_DIR / "static"], name="static", include_in_schema=False
+        path="/static", directories=[APP_DIR / "static"], name="static", include_in_schema=False,
+        opt=PUBLIC,
     )
     return Litestar(
         route_handlers=[*ROUTE_HANDLERS, static],

@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.audit.services import record
+from app.auth.capabilities import PIN_ROLES
 from app.auth.errors import PIN_FAILED, SIGN_IN_FAILED, SignInFailed
 from app.auth.passwords import verify_secret
 from app.auth.principal import Principal
-from app.auth.roles import PIN_ROLES, Role
+from app.auth.roles import Role
 from app.auth.tables import User, UserSection
 from app.db import write_transaction
 from app.settings import get_settings

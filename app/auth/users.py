@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.audit.services import record
+from app.auth.capabilities import PIN_ROLES, Capability, require, role_can
 from app.auth.passwords import hash_secret, password_problem, pin_problem
 from app.auth.principal import Principal
-from app.auth.roles import PIN_ROLES, Role
+from app.auth.roles import Role
 from app.auth.sessions import end_all_sessions
 from app.auth.tables import User, UserSection
 from app.db import write_transaction
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.org.tables import Section
 
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
@@ -36,8 +37,7 @@ def _current_lock(locked_until: datetime | None) -> datetime | None:
 
 
 def _require_admin(actor: Principal) -> None:
-    if actor.role is not Role.ADMINISTRATOR:
-        raise Forbidden("Only an administrator can manage users.")
+    require(actor, Capability.MANAGE_USERS, "Only an administrator can manage users.")
 
 
 async def _validate(form: UserForm, *, user_id: int | None) -> dict[str, str]:
@@ -56,7 +56,7 @@ async def _validate(form: UserForm, *, user_id: int | None) -> dict[str, str]:
         errors["email"] = "Enter a valid e-mail address or leave it empty."
     if form.role not in {r.value for r in Role}:
         errors["role"] = "Choose a role."
-    if form.role != Role.ADMINISTRATOR and form.role != Role.AUDITOR and not form.section_ids:
+    if not role_can(form.role, Capability.ACT_IN_ALL_SECTIONS) and not form.section_ids:
         errors["section_ids"] = "Choose at least one section."
     if form.section_ids:
         known = await Section.count().where(Section.id.is_in(list(form.section_ids)))

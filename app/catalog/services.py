@@ -15,13 +15,13 @@ from typing import Any
 
 from app import sql
 from app.audit.services import record
+from app.auth.capabilities import Capability, require
 from app.auth.principal import Principal
-from app.auth.roles import Role
 from app.catalog.errors import NoPrice
 from app.catalog.rules import CARD_KINDS, PRODUCT_KINDS, STORED_VALUE
 from app.catalog.tables import FareCategory, Price, Product
 from app.db import write_transaction
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 BARCODE_RE = re.compile(r"^[A-Za-z0-9-]{4,64}$")
@@ -47,8 +47,7 @@ def now() -> datetime:
 
 
 def _require_admin(actor: Principal) -> None:
-    if actor.role is not Role.ADMINISTRATOR:
-        raise Forbidden("Only an administrator can change the catalog.")
+    require(actor, Capability.MANAGE_CATALOG, "Only an administrator can change the catalog.")
 
 
 # ---------------------------------------------------------------- fare categories

@@ -17,8 +17,15 @@ from typing import Any
 
 from app import sql
 from app.audit.services import record
+from app.auth.capabilities import (
+    Capability,
+    can,
+    in_section,
+    is_own_work,
+    require,
+    require_not_own_work,
+)
 from app.auth.principal import Principal
-from app.auth.roles import Role
 from app.db import in_transaction, is_sqlite, write_transaction
 from app.drawers import states
 from app.drawers.denominations import count_total, from_json, to_json
@@ -40,10 +47,6 @@ from app.terminals.tables import Terminal
 
 #: Shift states whose drawer is still at its terminal (states.DRAWER_IN_USE, in a fixed order).
 IN_USE_STATES = tuple(sorted(states.DRAWER_IN_USE))
-#: Roles that run a drawer at a counter.
-DRAWER_ROLES = frozenset({Role.CLERK, Role.LEAD, Role.SUPERVISOR})
-#: Roles that may act on another clerk's drawer (recount, override, count for them).
-OVERSEER_ROLES = frozenset({Role.LEAD, Role.SUPERVISOR})
 
 MOVEMENT_KINDS = ("paid_in", "paid_out", "safe_drop", "no_sale")
 MOVEMENT_LABELS = {"paid_in": "Paid in", "paid_out": "Paid out", "safe_drop": "Safe drop",
@@ -143,12 +146,13 @@ async def shifts_for_day(location_id: int, business_date: date) -> list[dict[str
     return [_shape(row) for row in rows]
 
 
-def _may_oversee(actor: Principal, shift: Mapping[str, Any]) -> bool:
-    return actor.role in OVERSEER_ROLES and actor.in_section(int(shift["section_id"]))
+def may_oversee(actor: Principal, shift: Mapping[str, Any]) -> bool:
+    """A lead or supervisor of the shift's section may look after another clerk's drawer."""
+    return can(actor, Capability.OVERSEE_DRAWERS) and in_section(actor, int(shift["section_id"]))
 
 
 def _check_drawer_actor(actor: Principal, shift: Mapping[str, Any]) -> None:
-    if actor.id == shift["clerk"] or _may_oversee(actor, shift):
+    if is_own_work(actor, shift["clerk"]) or may_oversee(actor, shift):
         return
     raise Forbidden(
         f"This drawer belongs to {shift['clerk_name']}; only they, or a lead or supervisor, "
@@ -211,8 +215,7 @@ async def open_shift(
     Records the count (ShiftCount kind=open) and moves the float from SAFE to DRAWER_CASH in
     the ledger, tagged with the new shift. One shift per drawer at a time, one drawer per clerk.
     """
-    if actor.role not in DRAWER_ROLES:
-        raise Forbidden("Only counter staff open a drawer.")
+    require(actor, Capability.USE_KIOSK, "Only counter staff open a drawer.")
     float_cents = count_total(denominations)
     if float_cents <= 0:
         raise ValidationFailed("Count the float in the drawer before opening the shift.",
@@ -293,14 +296,15 @@ def _check_movement(kind: str, amount_cents: int, reason: str, actor: Principal,
         errors["reason"] = "Say why (a receipt number, what was bought, why the drawer opened)."
     if errors:
         raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
-    if kind == "safe_drop" and (witness is None or not witness.id or witness.id == actor.id):
+    if kind == "safe_drop" and (witness is None or not witness.id or is_own_work(witness, actor.id)):
         raise ValidationFailed(
             "A safe drop needs a witness: another staff member signs in with their PIN.",
             field_errors={"witness": "Another person must witness the drop."},
         )
     needs_override = kind == "paid_out" and amount_cents > paid_out_override_cents()
     if needs_override and (
-        override is None or override.role not in OVERSEER_ROLES or override.id == actor.id
+        override is None or not can(override, Capability.OVERSEE_DRAWERS)
+        or is_own_work(override, actor.id)
     ):
         raise Forbidden(
                 f"A paid-out above {money(paid_out_override_cents())} needs a lead or "
@@ -546,11 +550,10 @@ async def request_recount(actor: Principal, shift_id: int, reason: str) -> None:
                                field_errors={"reason": "Enter a reason."})
     async with write_transaction():
         shift = await _get_locked_shift(shift_id)
-        if not _may_oversee(actor, shift):
+        if not may_oversee(actor, shift):
             raise Forbidden("Only a lead or supervisor of this location can ask for a recount.")
-        if actor.id == shift["clerk"]:
-            raise Forbidden("You cannot ask for a recount of your own drawer; ask another lead "
-                            "or supervisor.")
+        require_not_own_work(actor, shift["clerk"], message=(
+            "You cannot ask for a recount of your own drawer; ask another lead or supervisor."))
         await states.transition(shift, states.RECOUNT, actor, summary={"reason": reason.strip()})
 
 

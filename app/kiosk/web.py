@@ -90,9 +90,10 @@ def kiosk_router(handlers: list[Any]) -> Any:
     from litestar.di import Provide
 
     from app.kiosk.context import clerk_at_kiosk, clerk_polling, enrolled_browser
+    from app.web.guards import KIOSK_OPT
 
     return Router(
-        path="/", route_handlers=handlers, exception_handlers=EXCEPTION_HANDLERS,
+        path="/", route_handlers=handlers, exception_handlers=EXCEPTION_HANDLERS, opt=KIOSK_OPT,
         dependencies={"kiosk": Provide(enrolled_browser), "at": Provide(clerk_at_kiosk),
                       "poll": Provide(clerk_polling)},
     )

@@ -21,6 +21,7 @@ from typing import Any
 from piccolo.query.functions.aggregate import Max
 
 from app.audit.services import record
+from app.auth.capabilities import Capability, can, is_own_work
 from app.auth.principal import Principal
 from app.db import write_transaction
 from app.drawers.tables import ShiftCount
@@ -189,12 +190,21 @@ async def _load_for_change(actor: Principal, deposit_id: int) -> dict[str, Any]:
     return await get_deposit(actor, deposit_id)
 
 
+def verify_refusal(actor: Principal, deposit: dict[str, Any]) -> str | None:
+    """Why `actor` may not verify this deposit, or None when they may (the page shows it)."""
+    if not can(actor, Capability.VERIFY_DEPOSIT):
+        return "A lead, supervisor or administrator verifies a deposit."
+    if is_own_work(actor, deposit["prepared_by"]):
+        return "The person who prepared a deposit cannot verify it; ask a colleague."
+    return None
+
+
 async def verify(actor: Principal, deposit_id: int, counted_cash_cents: int) -> None:
     """A second person recounts the bag and confirms it holds what the slip says."""
     async with write_transaction():
         deposit = await _load_for_change(actor, deposit_id)
-        if deposit["prepared_by"] == actor.id:
-            raise Forbidden("The person who prepared a deposit cannot verify it; ask a colleague.")
+        if refusal := verify_refusal(actor, deposit):
+            raise Forbidden(refusal)
         if deposit["verified_by"]:
             raise Conflict(f"This deposit was already verified by {deposit['verified_by_name']}.")
         if deposit["status"] != rules.PREPARED:

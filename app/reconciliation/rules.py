@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from app.auth.capabilities import Capability, can, require, require_not_own_work
 from app.auth.principal import Principal
-from app.auth.roles import Role
-from app.errors import Forbidden, ValidationFailed
+from app.errors import ValidationFailed
 
 ACCEPT = "accept"
 RECOUNT = "recount"
@@ -73,9 +73,6 @@ DEPOSIT_DUE_HOURS = 24
 #: US denominations in cents, largest first (bills then coins).
 DENOMINATIONS: tuple[int, ...] = (10000, 5000, 2000, 1000, 500, 200, 100, 50, 25, 10, 5, 1)
 
-WORKING_ROLES = frozenset({Role.LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR})
-READING_ROLES = frozenset({Role.LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.AUDITOR})
-
 
 def denomination_label(cents: int) -> str:
     return f"${cents // 100}" if cents >= 100 else f"{cents}¢"
@@ -104,21 +101,17 @@ class Variance:
 
 
 def require_can_read(actor: Principal) -> None:
-    if actor.role not in READING_ROLES:
-        raise Forbidden("Your role does not give access to the day board.")
+    require(actor, Capability.VIEW_RECONCILIATION, "Your role does not give access to the day board.")
 
 
 def require_can_work(actor: Principal) -> None:
     """Leads, supervisors and administrators change reconciliation records; auditors never."""
-    if actor.role is Role.AUDITOR:
-        raise Forbidden("Auditors read and export; they change nothing.")
-    if actor.role not in WORKING_ROLES:
-        raise Forbidden("Only a lead, supervisor or administrator can do that.")
+    require(actor, Capability.WORK_RECONCILIATION)
 
 
 def require_not_own_shift(actor: Principal, clerk_id: int) -> None:
-    if actor.id == clerk_id:
-        raise Forbidden("Nobody reviews their own shift: ask another lead or a supervisor.")
+    require_not_own_work(actor, clerk_id,
+                         message="Nobody reviews their own shift: ask another lead or a supervisor.")
 
 
 def review_step(actor: Principal, outcome: str, variance_cents: int, lead_limit_cents: int) -> str:
@@ -132,7 +125,7 @@ def review_step(actor: Principal, outcome: str, variance_cents: int, lead_limit_
     if outcome not in OUTCOMES:
         raise ValidationFailed("Choose accept, recount or investigate.",
                                field_errors={"outcome": "Choose what should happen."})
-    if actor.can_decide:
+    if can(actor, Capability.DECIDE_VARIANCE):
         return DECISION
     if outcome in (ACCEPT, RECOUNT) and abs(variance_cents) <= lead_limit_cents:
         return DECISION

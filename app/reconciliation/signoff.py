@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.audit.services import record
+from app.auth.capabilities import Capability, require, require_not_own_work
 from app.auth.principal import Principal
 from app.db import write_transaction
 from app.drawers.tables import Shift
-from app.errors import Conflict, Forbidden, ValidationFailed
+from app.errors import Conflict, ValidationFailed
 from app.formatting import business_date as today
 from app.formatting import money
 from app.ledger import services as ledger
@@ -27,12 +28,11 @@ from app.reconciliation import rules, scope
 async def sign_off(actor: Principal, location_id: int, business_date: date) -> int:
     """Lock the day at the location; returns the DayLock id."""
     rules.require_can_work(actor)
-    if not actor.can_decide:
-        raise Forbidden("Only a supervisor or administrator signs off a day.")
+    require(actor, Capability.SIGN_OFF_DAY, "Only a supervisor or administrator signs off a day.")
     async with write_transaction():
         board = await boards.day_board(actor, location_id, business_date)
-        if any(line.clerk_id == actor.id for line in board.shifts):
-            raise Forbidden("You worked a drawer this day; another supervisor signs it off.")
+        require_not_own_work(actor, *(line.clerk_id for line in board.shifts),
+                             message="You worked a drawer this day; another supervisor signs it off.")
         if blockers := board.sign_off_blockers:
             raise Conflict("The day cannot be signed off yet: " + " ".join(blockers))
         lock_id = await ledger.lock_day(actor, location_id, business_date)
@@ -63,8 +63,8 @@ async def post_adjustment(actor: Principal, location_id: int, corrects: date,
     off, so a signed-off day is corrected by an entry dated on an open day naming it.
     """
     rules.require_can_work(actor)
-    if not actor.can_decide:
-        raise Forbidden("Only a supervisor or administrator posts adjusting entries.")
+    require(actor, Capability.POST_ADJUSTMENT,
+            "Only a supervisor or administrator posts adjusting entries.")
     await scope.location(actor, location_id)
     entry_date = form.entry_date or today()
     errors: dict[str, str] = {}

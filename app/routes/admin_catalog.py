@@ -10,7 +10,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.auth.roles import Role
+from app.auth.capabilities import Capability
 from app.catalog import services as catalog
 from app.catalog.rules import PRODUCT_KINDS
 from app.errors import ValidationFailed
@@ -19,7 +19,7 @@ from app.settings import get_settings
 from app.web.guards import requires
 from app.web.render import int_or_none, is_htmx, page, partial, principal, redirect, text
 
-ADMIN = [requires(Role.ADMINISTRATOR)]
+ADMIN = [requires(Capability.MANAGE_CATALOG)]
 
 
 # ---------------------------------------------------------------- form parsing

@@ -10,7 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.audit.services import record
-from app.auth.roles import Role
+from app.auth.capabilities import Capability
 from app.errors import ValidationFailed
 from app.formatting import parse_money
 from app.kiosk import devices
@@ -21,7 +21,7 @@ from app.web.guards import requires
 from app.web.render import int_or_none, page, principal, redirect, text
 from hardware.errors import HardwareError
 
-ADMIN = [requires(Role.ADMINISTRATOR)]
+ADMIN = [requires(Capability.MANAGE_TERMINALS)]
 
 
 def _form(form: FormMultiDict) -> terminals.TerminalForm:

@@ -10,13 +10,14 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.auth import users
-from app.auth.roles import PIN_ROLES, Role
+from app.auth.capabilities import PIN_ROLES, Capability
+from app.auth.roles import Role
 from app.errors import ValidationFailed
 from app.org.services import list_sections
 from app.web.guards import requires
 from app.web.render import int_list, overlong, page, principal, redirect, text
 
-ADMIN = [requires(Role.ADMINISTRATOR)]
+ADMIN = [requires(Capability.MANAGE_USERS)]
 LIMITS = {"username": 64, "full_name": 120, "email": 200, "badge_code": 64}
 
 

@@ -9,12 +9,12 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from app.audit import services as audit
-from app.auth.roles import Role
+from app.auth.capabilities import Capability
 from app.csv_export import to_csv
 from app.web.guards import requires
 from app.web.render import page
 
-READERS = [requires(Role.ADMINISTRATOR, Role.AUDITOR)]
+READERS = [requires(Capability.VIEW_AUDIT)]
 PAGE_SIZE = 100
 CSV_COLUMNS = ["id", "at", "actor_name", "origin", "action", "object_type", "object_id", "summary"]
 

@@ -15,10 +15,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.audit.services import record
+from app.auth.capabilities import Capability, require
 from app.auth.principal import Principal
-from app.auth.roles import Role
 from app.db import write_transaction
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.org.tables import Location
 from app.settings import get_settings
 from app.terminals.tables import KioskEnrollment, Terminal
@@ -43,8 +43,8 @@ def token_hash(token: str) -> str:
 
 
 def _require_admin(actor: Principal) -> None:
-    if actor.role is not Role.ADMINISTRATOR:
-        raise Forbidden("Only an administrator can change terminals and kiosk enrolments.")
+    require(actor, Capability.MANAGE_TERMINALS,
+            "Only an administrator can change terminals and kiosk enrolments.")
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from litestar import Request
 from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from app.auth.capabilities import can
 from app.auth.principal import Principal
 from app.auth.sessions import set_flash
 from app.navigation import nav_for
@@ -20,7 +23,17 @@ def principal(request: Request) -> Principal:
 
 
 def is_htmx(request: Request) -> bool:
+    """Whether htmx sent the request (its `HX-Request` header): answer with the block only.
+
+    The one test for it; the HTMX plugin's `request.htmx` says the same for an HTMXRequest."""
     return request.headers.get("hx-request") == "true"
+
+
+@pass_context
+def template_can(context: Context, capability: str, who: Principal | None = None) -> bool:
+    """Template global `can('verify_deposit')`: whether the signed-in user (or `who`, e.g. the
+    clerk at a kiosk) has the capability. Templates ask by capability, never by role."""
+    return can(who if who is not None else context.get("user"), capability)
 
 
 def page(
