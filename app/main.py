@@ -17,6 +17,7 @@ from app.auth.sessions import pop_flash
 from app.formatting import register_filters
 from app.routes import ROUTE_HANDLERS
 from app.settings import Settings, get_settings
+from app.states import template_globals as state_globals
 from app.web.errors import EXCEPTION_HANDLERS
 from app.web.guards import PUBLIC
 from app.web.headers import security_headers
@@ -30,6 +31,7 @@ def _configure_templates() -> TemplateConfig:
     def setup(engine: JinjaTemplateEngine) -> None:
         register_filters(engine.engine)
         engine.engine.globals["can"] = template_can
+        engine.engine.globals.update(state_globals())
 
     return TemplateConfig(
         directory=APP_DIR / "templates", engine=JinjaTemplateEngine, engine_callback=setup

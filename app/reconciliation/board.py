@@ -27,11 +27,13 @@ from piccolo.query.functions.aggregate import Count, Sum
 from app.auth.principal import Principal
 from app.auth.tables import User
 from app.db import engine
+from app.drawers.states import SHIFT
 from app.drawers.tables import CashMovement, Shift, ShiftCount
 from app.ledger.accounts import CARD_CLEARING, CHECKS_ON_HAND, DRAWER_CASH
 from app.ledger.services import balances_by_shift, day_balances
 from app.ledger.tables import DayLock, JournalTransaction
 from app.reconciliation import rules, scope
+from app.reconciliation.states import DEPOSIT
 from app.reconciliation.tables import Deposit, DepositShift, VarianceReview
 from app.sales.tables import PaymentAttempt, PrintJob, Sale
 from app.settings import get_settings
@@ -39,12 +41,6 @@ from app.settings import get_settings
 UNRESOLVED_CARD = ("pending", "unknown")
 USED_CARD = ("approved", "settled_approved")
 PRINT_PROBLEMS = ("queued", "failed")
-STATE_LABELS = {
-    rules.SHIFT_OPEN: "Open",
-    rules.SHIFT_COUNTED: "Counted",
-    rules.SHIFT_RECOUNT: "Recount requested",
-    rules.SHIFT_APPROVED: "Approved",
-}
 
 
 @dataclass
@@ -75,7 +71,7 @@ class ShiftLine:
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS.get(self.status, self.status)
+        return SHIFT.label(self.status)
 
     @property
     def variance(self) -> rules.Variance | None:
@@ -387,7 +383,7 @@ async def _deposits(location_id: int, business_date: date) -> list[dict[str, Any
         (Deposit.location == location_id) & (Deposit.business_date == business_date)
     ).order_by(Deposit.id)
     for row in rows:
-        row["status_label"] = rules.DEPOSIT_STATES.get(row["status"], row["status"])
+        row["status_label"] = DEPOSIT.label(row["status"])
         row["total_cents"] = int(row["cash_cents"]) + int(row["checks_cents"])
     return rows
 

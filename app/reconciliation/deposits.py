@@ -32,6 +32,7 @@ from app.ledger import services as ledger
 from app.ledger.accounts import BANK, CASH_OVER_SHORT, CHECKS_ON_HAND, DEPOSITS_IN_TRANSIT, SAFE
 from app.reconciliation import board as boards
 from app.reconciliation import rules, scope
+from app.reconciliation.states import DEPOSIT, DepositStatus
 from app.reconciliation.tables import Deposit, DepositShift
 from app.sales.tables import Tender
 from app.settings import get_settings
@@ -67,7 +68,7 @@ async def get_deposit(actor: Principal, deposit_id: int) -> dict[str, Any]:
     rules.require_can_read(actor)
     if not actor.in_section(int(row["section_id"])):
         raise Forbidden("This deposit is at a location outside your sections.")
-    row["status_label"] = rules.DEPOSIT_STATES.get(row["status"], row["status"])
+    row["status_label"] = DEPOSIT.label(row["status"])
     row["total_cents"] = int(row["cash_cents"]) + int(row["checks_cents"])
     row["denominations"] = rules.parse_denominations(row["denominations"])
     row["shifts"] = await DepositShift.select(
@@ -223,13 +224,11 @@ async def verify(actor: Principal, deposit_id: int, counted_cash_cents: int) -> 
                      {"counted_cash_cents": counted_cash_cents})
 
 
-async def _move(deposit: dict[str, Any], new_status: str, values: dict[Any, Any]) -> None:
+async def _move(actor: Principal, deposit: dict[str, Any], new_status: DepositStatus,
+                values: dict[Any, Any]) -> None:
+    """The guarded state change (app.states); the caller audits the step with its journal entry."""
     rules.check_deposit_move(deposit["status"], new_status)
-    moved = await Deposit.update({Deposit.status: new_status, **values}).where(
-        (Deposit.id == deposit["id"]) & (Deposit.status == deposit["status"])
-    ).returning(Deposit.id)
-    if not moved:
-        raise Conflict("Someone else changed this deposit just now; reload and try again.")
+    await DEPOSIT.transition(deposit, new_status, actor, values=values, audit=False)
 
 
 async def send(actor: Principal, deposit_id: int) -> int:
@@ -238,7 +237,7 @@ async def send(actor: Principal, deposit_id: int) -> int:
         deposit = await _load_for_change(actor, deposit_id)
         if not deposit["verified_by"]:
             raise Conflict("A second person must verify the bag before it leaves the safe.")
-        await _move(deposit, rules.IN_TRANSIT, {Deposit.sent_by: actor.id, Deposit.sent_at: _now()})
+        await _move(actor, deposit, rules.IN_TRANSIT, {Deposit.sent_by: actor.id, Deposit.sent_at: _now()})
         legs = [
             ledger.Leg(DEPOSITS_IN_TRANSIT, int(deposit["total_cents"])),
             ledger.Leg(SAFE, -int(deposit["cash_cents"])),
@@ -272,7 +271,7 @@ async def confirm(actor: Principal, deposit_id: int, bank_amount_cents: int, not
                                       "against the slip; explain."},
             )
         status = rules.CONFIRMED if difference == 0 else rules.DISCREPANCY
-        await _move(deposit, status, {
+        await _move(actor, deposit, status, {
             Deposit.confirmed_by: actor.id, Deposit.confirmed_at: _now(),
             Deposit.bank_amount_cents: bank_amount_cents,
             Deposit.note: (deposit["note"] + "\n" + note.strip()).strip()[:2000],

@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 from app.auth.capabilities import Capability, can, require, require_not_own_work
 from app.auth.principal import Principal
+from app.drawers.states import ShiftStatus
 from app.errors import ValidationFailed
+from app.reconciliation.states import DEPOSIT, DepositStatus
 
 ACCEPT = "accept"
 RECOUNT = "recount"
@@ -44,29 +46,17 @@ REASON_CODES: dict[str, str] = {
     "other": "Other (explain in the note)",
 }
 
-#: Shift states (app.drawers): open → counted → approved, or back to recount.
-SHIFT_OPEN = "open"
-SHIFT_COUNTED = "counted"
-SHIFT_RECOUNT = "recount"
-SHIFT_APPROVED = "approved"
-
-#: Deposit states and the moves allowed between them.
-PREPARED = "prepared"
-IN_TRANSIT = "in_transit"
-CONFIRMED = "confirmed"
-DISCREPANCY = "discrepancy"
-DEPOSIT_STATES: dict[str, str] = {
-    PREPARED: "Prepared",
-    IN_TRANSIT: "In transit",
-    CONFIRMED: "Confirmed by the bank",
-    DISCREPANCY: "Bank discrepancy",
-}
-DEPOSIT_MOVES: dict[str, frozenset[str]] = {
-    PREPARED: frozenset({IN_TRANSIT}),
-    IN_TRANSIT: frozenset({CONFIRMED, DISCREPANCY}),
-    CONFIRMED: frozenset(),
-    DISCREPANCY: frozenset(),
-}
+#: Shift states live in app.drawers.states, deposit states in app.reconciliation.states;
+#: these names are kept for the reconciliation code that reads them.
+SHIFT_OPEN = ShiftStatus.OPEN
+SHIFT_COUNTED = ShiftStatus.COUNTED
+SHIFT_RECOUNT = ShiftStatus.RECOUNT
+SHIFT_APPROVED = ShiftStatus.APPROVED
+PREPARED = DepositStatus.PREPARED
+IN_TRANSIT = DepositStatus.IN_TRANSIT
+CONFIRMED = DepositStatus.CONFIRMED
+DISCREPANCY = DepositStatus.DISCREPANCY
+DEPOSIT_STATES = DEPOSIT.labels
 
 DEPOSIT_DUE_HOURS = 24
 
@@ -149,10 +139,10 @@ def check_reason(reason_code: str, note: str, variance_cents: int, outcome: str)
 
 
 def check_deposit_move(current: str, new: str) -> None:
-    if new not in DEPOSIT_MOVES.get(current, frozenset()):
+    if not DEPOSIT.can(current, new):
         raise ValidationFailed(
-            f"A deposit that is {DEPOSIT_STATES.get(current, current).lower()} cannot become "
-            f"{DEPOSIT_STATES.get(new, new).lower()}."
+            f"A deposit that is {DEPOSIT.label(current).lower()} cannot become "
+            f"{DEPOSIT.label(new).lower()}."
         )
 
 
