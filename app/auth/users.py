@@ -17,6 +17,7 @@ from app.auth.tables import User, UserSection
 from app.db import write_transaction
 from app.errors import NotFound, ValidationFailed
 from app.org.tables import Section
+from app.pagination import Keyset, Page, keyset_page
 
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 
@@ -195,18 +196,27 @@ async def set_pin(actor: Principal, user_id: int, pin: str) -> None:
         await record(actor, "user.set_pin", "user", user_id)
 
 
-async def list_users(include_inactive: bool = True) -> list[dict[str, Any]]:
+#: The user list reads by username (unique).
+BY_USERNAME = Keyset((User.username,))
+
+
+async def list_users(include_inactive: bool = True, *, after: str | None = None,
+                     size: int = 100) -> Page:
+    """One page of users by username, each with the names of their sections."""
     query = User.select(
         User.id, User.username, User.full_name, User.role, User.active, User.locked_until
-    ).order_by(User.username)
+    )
     if not include_inactive:
         query = query.where(User.active.eq(True))
-    users: list[dict[str, Any]] = await query
-    links = await UserSection.select(UserSection.user, UserSection.section.name.as_alias("name"))
+    users = await keyset_page(query, BY_USERNAME, after=after, size=size)
+    ids = [user["id"] for user in users.rows] or [-1]
+    links = await UserSection.select(
+        UserSection.user, UserSection.section.name.as_alias("name")
+    ).where(UserSection.user.is_in(ids))
     by_user: dict[int, list[str]] = {}
     for link in links:
         by_user.setdefault(link["user"], []).append(link["name"])
-    for user in users:
+    for user in users.rows:
         user["sections"] = sorted(by_user.get(user["id"], []))
         user["locked_until"] = _current_lock(user["locked_until"])
     return users

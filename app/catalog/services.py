@@ -22,6 +22,7 @@ from app.catalog.rules import CARD_KINDS, PRODUCT_KINDS, STORED_VALUE
 from app.catalog.tables import FareCategory, Price, Product
 from app.db import write_transaction
 from app.errors import NotFound, ValidationFailed
+from app.pagination import Keyset, Page, keyset_page
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 BARCODE_RE = re.compile(r"^[A-Za-z0-9-]{4,64}$")
@@ -245,11 +246,26 @@ async def current_price(product_id: int, at: datetime) -> int:
 async def list_products(at: datetime | None = None, *, active_only: bool = False
                         ) -> list[dict[str, Any]]:
     """Every product with `price_cents` in force at `at` (None when none) and the next price."""
-    moment = at or now()
     query = Product.select(*_product_columns()).order_by(Product.sort).order_by(Product.name)
     if active_only:
         query = query.where(Product.active.eq(True))
-    rows = await query
+    return await _with_prices(await query, at or now())
+
+
+#: The product list reads in display order (sort, then name; the id breaks ties).
+DISPLAY_ORDER = Keyset((Product.sort, Product.name, Product.id))
+
+
+async def product_page(at: datetime | None = None, *, after: str | None = None,
+                       size: int = 100) -> Page:
+    """One page of products in display order, with prices as in `list_products`."""
+    found = await keyset_page(Product.select(*_product_columns()), DISPLAY_ORDER, after=after,
+                              size=size)
+    await _with_prices(found.rows, at or now())
+    return found
+
+
+async def _with_prices(rows: list[dict[str, Any]], moment: datetime) -> list[dict[str, Any]]:
     prices = await _prices_in_force(moment)
     upcoming = await _next_prices(moment)
     for row in rows:

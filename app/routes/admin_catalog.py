@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app.auth.capabilities import Capability
@@ -17,7 +17,16 @@ from app.errors import ValidationFailed
 from app.formatting import money, parse_money
 from app.settings import get_settings
 from app.web.guards import requires
-from app.web.render import int_or_none, is_htmx, page, partial, principal, redirect, text
+from app.web.render import (
+    int_or_none,
+    is_htmx,
+    list_page,
+    page,
+    partial,
+    principal,
+    redirect,
+    text,
+)
 
 ADMIN = [requires(Capability.MANAGE_CATALOG)]
 
@@ -77,9 +86,11 @@ def _money_field(cents: int | None) -> str:
 
 
 @get("/admin/catalog", name="admin.catalog", guards=ADMIN)
-async def catalog_index(request: Request) -> Template:
-    return page(request, "catalog/index.html", {
-        "categories": await catalog.list_categories(), "products": await catalog.list_products(),
+async def catalog_index(request: Request, after: FromQuery[str] = "") -> Template:
+    found = (await catalog.product_page(after=after or None)).with_links(
+        "/admin/catalog", request.query_params)
+    return list_page(request, "catalog/index.html", "catalog/_product_rows.html", "product-rows", {
+        "categories": await catalog.list_categories(), "page": found, "products": found.rows,
     })
 
 

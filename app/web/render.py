@@ -52,6 +52,20 @@ def page(
     return Template(template_name=template, context=ctx, status_code=status)
 
 
+def rows_requested(request: Request, target: str) -> bool:
+    """Whether htmx asks for only the rows of a list (its request targets the rows' element)."""
+    return is_htmx(request) and request.headers.get("hx-target") == target
+
+
+def list_page(request: Request, template: str, rows_template: str, target: str,
+              context: dict[str, Any]) -> Template:
+    """One URL for a list: the full page, or only `rows_template` when htmx asks for the rows
+    (the element with id `target`). Paginate with `app.pagination.keyset_page`."""
+    if rows_requested(request, target):
+        return partial(request, rows_template, context)
+    return page(request, template, context)
+
+
 def partial(
     request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> Template:
