@@ -167,9 +167,9 @@ PRODUCT_SQL = f"SELECT {_PRODUCT_COLUMNS} {_PRODUCT_FROM} WHERE p.id = {{}}"
 #: One product with `price_cents`, its price in force at a moment (NULL when none).
 PRODUCT_WITH_PRICE_SQL = (f"SELECT {_PRODUCT_COLUMNS}, {_PRICE_IN_FORCE} AS price_cents "
                           f"{_PRODUCT_FROM} WHERE p.id = {{}}")
-#: Several products ({ids}: one placeholder each) with `price_cents` as above.
+#: Several products ({ids}: `app.sql.in_list`) with `price_cents` as above.
 PRODUCTS_WITH_PRICES_SQL = (f"SELECT {_PRODUCT_COLUMNS}, {_PRICE_IN_FORCE} AS price_cents "
-                            f"{_PRODUCT_FROM} WHERE p.id IN ({{ids}})")
+                            f"{_PRODUCT_FROM} WHERE p.id IN {{ids}}")
 #: The price in force for one product at a moment: its amount_cents, or no row.
 CURRENT_PRICE_SQL = """
 SELECT amount_cents FROM price WHERE product = {} AND effective_from <= {}
@@ -219,7 +219,7 @@ async def products_with_prices(product_ids: set[int], at: datetime) -> dict[int,
     if not product_ids:
         return {}
     ids = sorted(product_ids)
-    query = PRODUCTS_WITH_PRICES_SQL.replace("{ids}", ", ".join(["{}"] * len(ids)))
+    query = PRODUCTS_WITH_PRICES_SQL.replace("{ids}", sql.in_list(ids))
     return {int(row["id"]): _shape_priced(row)
             for row in await sql.fetch(query, utc(at), *ids)}
 

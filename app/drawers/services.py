@@ -96,8 +96,8 @@ SHIFT_FOR_TERMINAL_SQL = _SHIFT_SELECT + "WHERE s.terminal = {} AND s.status = {
 #: The same, its row locked until the transaction ends (PostgreSQL only).
 SHIFT_FOR_TERMINAL_LOCKED_SQL = SHIFT_FOR_TERMINAL_SQL + " FOR UPDATE OF s"
 #: The terminal's shift whose drawer is in use (one of IN_USE_STATES), or no row.
-SHIFT_IN_USE_SQL = (_SHIFT_SELECT + "WHERE s.terminal = {} AND s.status IN ("
-                    + ", ".join("{}" for _ in IN_USE_STATES) + ") LIMIT 1")
+SHIFT_IN_USE_SQL = (_SHIFT_SELECT + "WHERE s.terminal = {} AND s.status IN "
+                    + sql.in_list(IN_USE_STATES) + " LIMIT 1")
 #: A location's shifts of one business day, in the order they opened.
 SHIFTS_FOR_DAY_SQL = (_SHIFT_SELECT
                       + "WHERE s.location = {} AND s.business_date = {} ORDER BY s.opened_at")

@@ -16,16 +16,13 @@ from app.errors import DomainError
 from app.kiosk.context import NeedsClerk
 from app.settings import get_settings
 from app.terminals.services import EnrollmentProblem
+from app.web.htmx import is_htmx
 
 ENROLMENT_MESSAGES = {
     "not_enrolled": "This browser is not enrolled as a counter kiosk.",
     "revoked": "This browser's kiosk enrolment was revoked by an administrator.",
     "terminal_inactive": "The terminal this browser runs has been deactivated.",
 }
-
-
-def is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true"
 
 
 def kiosk_page(request: Request, template: str, context: dict[str, Any] | None = None,

@@ -38,7 +38,7 @@ from piccolo.query.functions.aggregate import Sum
 from app import sql
 from app.audit.services import record
 from app.auth.principal import Principal
-from app.db import is_sqlite, write_transaction
+from app.db import write_transaction
 from app.errors import NotFound
 from app.ledger.accounts import ACCOUNT_CODES
 from app.ledger.errors import AlreadyReversed, DayLocked, LedgerError
@@ -83,7 +83,7 @@ def check_legs(legs: Sequence[Leg]) -> None:
 _ACCOUNT_IDS: dict[str, int] = {}
 
 #: id and code of every account of the chart named in the (expanded) list.
-_ACCOUNTS_SQL = "SELECT id, code FROM ledger_account WHERE code IN ({codes})"
+_ACCOUNTS_SQL = "SELECT id, code FROM ledger_account WHERE code IN {codes}"
 
 #: Whether a DayLock signs off the day at the location (bool; 0/1 on SQLite).
 _DAY_LOCKED_SQL = """
@@ -95,7 +95,7 @@ _LOCATION_NAME_SQL = "SELECT name FROM location WHERE id = {}"
 
 #: Before posting, in one round trip: whether the day is signed off at the location, the
 #: location of the shift (NULL without a shift or for a missing one), and the id the new
-#: journal transaction takes ({next_id}: see `_next_txn_id_sql`).
+#: journal transaction takes ({next_id}: `app.sql.next_id`).
 _BEFORE_POST_SQL = """
 SELECT EXISTS (SELECT 1 FROM day_lock WHERE location = {{}} AND business_date = {{}}) AS locked,
        (SELECT location FROM shift WHERE id = {{}}) AS shift_location,
@@ -118,19 +118,11 @@ VALUES {rows}
 _POSTING_ROW = "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
 
 
-def _next_txn_id_sql() -> str:
-    """The next journal_txn id: the sequence on PostgreSQL; max + 1 on SQLite, safe because
-    the IMMEDIATE write transaction holds the database's write lock until commit."""
-    if is_sqlite():
-        return "(SELECT COALESCE(MAX(id), 0) + 1 FROM journal_txn)"
-    return "nextval(pg_get_serial_sequence('journal_txn', 'id'))"
-
-
 async def _account_ids(codes: set[str]) -> dict[str, int]:
     unknown = codes - _ACCOUNT_IDS.keys()
     if unknown:
         names = sorted(unknown)
-        rows = await sql.fetch(_ACCOUNTS_SQL.format(codes=", ".join(["{}"] * len(names))), *names)
+        rows = await sql.fetch(_ACCOUNTS_SQL.format(codes=sql.in_list(names)), *names)
         _ACCOUNT_IDS.update({row["code"]: int(row["id"]) for row in rows})
     missing = codes - _ACCOUNT_IDS.keys()
     if missing:
@@ -192,7 +184,7 @@ async def post(
     if not actor.id:
         raise LedgerError("A ledger transaction is posted by a signed-in user.")
     async with write_transaction():
-        before = await sql.fetch_one(_BEFORE_POST_SQL.format(next_id=_next_txn_id_sql()),
+        before = await sql.fetch_one(_BEFORE_POST_SQL.format(next_id=sql.next_id("journal_txn")),
                                      location_id, business_date, shift_id)
         assert before is not None
         if before["locked"]:

@@ -24,6 +24,7 @@ from typing import Any
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Count, Sum
 
+from app import sql
 from app.auth.principal import Principal
 from app.auth.tables import User
 from app.db import engine
@@ -344,15 +345,14 @@ async def _receipts(location_id: int, business_date: date, codes: dict[int, str]
     needs a shift), read from the (terminal, business_date, receipt_number) index."""
     if not codes:
         return []
-    placeholders = "(" + ", ".join("{}" for _ in codes) + ")"
-    rows = await Sale.raw(_RECEIPT_RANGES.replace("IN {}", f"IN {placeholders}"), *codes,
+    rows = await Sale.raw(_RECEIPT_RANGES.replace("IN {}", f"IN {sql.in_list(codes)}"), *codes,
                           business_date)
     if not rows:
         return []
     terminal_ids = [int(r["terminal"]) for r in rows]
-    placeholders = "(" + ", ".join("{}" for _ in terminal_ids) + ")"
     previous = {int(r["terminal"]): r["last"] for r in await Sale.raw(
-        _PREVIOUS_LAST.replace("IN {}", f"IN {placeholders}"), *terminal_ids, business_date)}
+        _PREVIOUS_LAST.replace("IN {}", f"IN {sql.in_list(terminal_ids)}"), *terminal_ids,
+        business_date)}
     ranges = []
     for row in rows:
         terminal_id = int(row["terminal"])

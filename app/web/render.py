@@ -15,18 +15,14 @@ from app.auth.capabilities import can
 from app.auth.principal import Principal
 from app.auth.sessions import set_flash
 from app.navigation import nav_for
+from app.web.htmx import is_htmx
+
+__all__ = ["is_htmx"]  # re-exported: routes import it with the other render helpers
 
 
 def principal(request: Request) -> Principal:
     user: Principal = request.scope["user"]
     return user
-
-
-def is_htmx(request: Request) -> bool:
-    """Whether htmx sent the request (its `HX-Request` header): answer with the block only.
-
-    The one test for it; the HTMX plugin's `request.htmx` says the same for an HTMXRequest."""
-    return request.headers.get("hx-request") == "true"
 
 
 @pass_context
