@@ -76,8 +76,9 @@ def seed_demo() -> None:
 def create_user(username: str, full_name: str, role: str, sections: tuple[str, ...],
                 email: str) -> None:
     """Create a user; the password (and PIN for counter roles) is asked for, never an argument."""
+    from app.auth.capabilities import PIN_ROLES
     from app.auth.principal import SYSTEM
-    from app.auth.roles import PIN_ROLES, Role
+    from app.auth.roles import Role
     from app.auth.users import UserForm
     from app.auth.users import create_user as create
     from app.errors import ValidationFailed

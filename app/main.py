@@ -18,8 +18,11 @@ from app.formatting import register_filters
 from app.i18n import jinja as i18n_jinja
 from app.routes import ROUTE_HANDLERS
 from app.settings import Settings, get_settings
+from app.states import template_globals as state_globals
 from app.web.errors import EXCEPTION_HANDLERS
+from app.web.guards import PUBLIC
 from app.web.headers import security_headers
+from app.web.render import template_can
 from app.web.request_guard import request_guard
 from app.web.session_middleware import identify_for_error_page, session_middleware
 
@@ -30,6 +33,8 @@ def _configure_templates() -> TemplateConfig:
     def setup(engine: JinjaTemplateEngine) -> None:
         register_filters(engine.engine)
         i18n_jinja.install(engine.engine)  # {% trans %} / _() in the request's language
+        engine.engine.globals["can"] = template_can
+        engine.engine.globals.update(state_globals())
 
     return TemplateConfig(
         directory=APP_DIR / "templates", engine=JinjaTemplateEngine, engine_callback=setup
@@ -63,7 +68,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     _configure_logging(settings)
     static = create_static_files_router(
-        path="/static", directories=[APP_DIR / "static"], name="static", include_in_schema=False
+        path="/static", directories=[APP_DIR / "static"], name="static", include_in_schema=False,
+        opt=PUBLIC,
     )
     return Litestar(
         route_handlers=[*ROUTE_HANDLERS, static],

@@ -1,39 +1,38 @@
-"""Navigation by role: each entry names the roles that see it. Areas add their entries here."""
+"""Navigation by capability: each entry names the capability that shows it (the one its page's
+guard requires). Areas add their entries here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.auth.capabilities import Capability, can
 from app.auth.principal import Principal
-from app.auth.roles import Role
 
-R = Role
+C = Capability
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     href: str
-    roles: frozenset[Role]
+    capability: Capability
     badge_url: str = ""  # an htmx partial showing a count beside the label
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem("Home", "/", frozenset(Role)),
-    NavItem("My work", "/my-work", frozenset(Role) - {R.AUDITOR}, badge_url="/my-work/count"),
-    NavItem("Kiosk", "/kiosk", frozenset({R.CLERK, R.LEAD, R.SUPERVISOR})),
-    NavItem("Day board", "/reconciliation",
-            frozenset({R.LEAD, R.SUPERVISOR, R.ADMINISTRATOR, R.AUDITOR})),
-    NavItem("Inventory", "/inventory",
-            frozenset({R.COORDINATOR, R.LEAD, R.SUPERVISOR, R.ADMINISTRATOR, R.AUDITOR})),
-    NavItem("Reports", "/reports", frozenset({R.LEAD, R.SUPERVISOR, R.ADMINISTRATOR, R.AUDITOR})),
-    NavItem("Catalog", "/admin/catalog", frozenset({R.ADMINISTRATOR})),
-    NavItem("Terminals", "/admin/terminals", frozenset({R.ADMINISTRATOR})),
-    NavItem("Users", "/admin/users", frozenset({R.ADMINISTRATOR})),
-    NavItem("Sections & locations", "/admin/org", frozenset({R.ADMINISTRATOR})),
-    NavItem("Audit log", "/audit", frozenset({R.ADMINISTRATOR, R.AUDITOR})),
-    NavItem("Jobs", "/admin/jobs", frozenset({R.ADMINISTRATOR})),
-    NavItem("Languages", "/admin/languages", frozenset({R.ADMINISTRATOR, R.AUDITOR})),
+    NavItem("Home", "/", C.VIEW_HOME),
+    NavItem("My work", "/my-work", C.VIEW_MY_WORK, badge_url="/my-work/count"),
+    NavItem("Kiosk", "/kiosk", C.USE_KIOSK),
+    NavItem("Day board", "/reconciliation", C.VIEW_RECONCILIATION),
+    NavItem("Inventory", "/inventory", C.VIEW_INVENTORY),
+    NavItem("Reports", "/reports", C.VIEW_REPORTS),
+    NavItem("Catalog", "/admin/catalog", C.MANAGE_CATALOG),
+    NavItem("Terminals", "/admin/terminals", C.MANAGE_TERMINALS),
+    NavItem("Users", "/admin/users", C.MANAGE_USERS),
+    NavItem("Sections & locations", "/admin/org", C.MANAGE_ORG),
+    NavItem("Audit log", "/audit", C.VIEW_AUDIT),
+    NavItem("Jobs", "/admin/jobs", C.MANAGE_JOBS),
+    NavItem("Languages", "/admin/languages", C.VIEW_LANGUAGES),
 )
 
 #: Entries whose pages are served by this build (an area registers its href when it ships).
@@ -54,5 +53,5 @@ def nav_for(principal: Principal | None) -> list[NavItem]:
         return []
     return [
         item for item in NAV_ITEMS
-        if principal.role in item.roles and item.href in ENABLED_HREFS
+        if can(principal, item.capability) and item.href in ENABLED_HREFS
     ]

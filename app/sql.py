@@ -15,6 +15,7 @@ booleans), as through the ORM; computed values (sums, counts) come back as plain
 
 from __future__ import annotations
 
+from collections.abc import Sized
 from typing import Any
 
 from piccolo.querystring import QueryString
@@ -43,6 +44,28 @@ async def fetch_value(sql: str, *args: Any) -> Any:
 async def execute(sql: str, *args: Any) -> None:
     """A statement whose result is not needed (UPDATE, INSERT without RETURNING)."""
     await engine().run_querystring(QueryString(sql, *args))
+
+
+def in_list(values: Sized) -> str:
+    """`({}, {}, {})`: the placeholders of an IN list of `len(values)` arguments (pass the values
+    after the statement's other arguments, in order). An empty list has no SQL: refuse it."""
+    if not len(values):
+        raise ValueError("an IN list needs at least one value")
+    return "(" + ", ".join(["{}"] * len(values)) + ")"
+
+
+def next_id(table: str) -> str:
+    """SQL for the id the next row of `table` will get, so a statement can name it first (a
+    sale its ledger entry, a journal transaction its postings). PostgreSQL: nextval of the id
+    sequence (never handed out twice). SQLite: max + 1, safe because the IMMEDIATE write
+    transaction holds the database's write lock until commit."""
+    from app.db import is_sqlite
+
+    if not table.isidentifier():
+        raise ValueError(f"not a table name: {table!r}")
+    if is_sqlite():
+        return f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table})"  # noqa: S608 (an identifier)
+    return f"nextval(pg_get_serial_sequence('{table}', 'id'))"
 
 
 def joined_text(expression: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from app import sql
 from app.audit.tables import AuditEvent
 from app.auth.principal import SYSTEM, Principal
+from app.pagination import Keyset, Page, keyset_page
 from app.settings import get_settings
 
 #: Every change writes one of these, most inside a sale's transaction: plain SQL, no ORM.
@@ -68,11 +69,13 @@ def _query(select: Any, f: AuditFilter) -> Any:
     return select
 
 
-async def search(f: AuditFilter, *, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = await _query(AuditEvent.select(), f).order_by(
-        AuditEvent.id, ascending=False
-    ).limit(limit).offset(offset)
-    return rows
+#: The log reads newest first.
+NEWEST_FIRST = Keyset((AuditEvent.id,), descending=True)
+
+
+async def search(f: AuditFilter, *, after: str | None = None, size: int = 100) -> Page:
+    """One page of the events matching `f`, newest first (keyset: `after` is a cursor)."""
+    return await keyset_page(_query(AuditEvent.select(), f), NEWEST_FIRST, after=after, size=size)
 
 
 async def count(f: AuditFilter) -> int:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.auth.roles import ALL_SECTION_ROLES, DECIDING_ROLES, RECOMMENDING_ROLES, Role
+from app.auth import capabilities
+from app.auth.capabilities import Capability
+from app.auth.roles import Role
 
 
 @dataclass(frozen=True)
@@ -17,23 +19,16 @@ class Principal:
     origin: str = ""
     session_id: int | None = field(default=None, compare=False)
 
+    def can(self, capability: Capability | str) -> bool:
+        """Whether this person's role carries the capability (`app.auth.capabilities`)."""
+        return capabilities.can(self, capability)
+
     @property
     def all_sections(self) -> bool:
-        return self.role in ALL_SECTION_ROLES
-
-    @property
-    def can_decide(self) -> bool:
-        return self.role in DECIDING_ROLES
-
-    @property
-    def can_recommend(self) -> bool:
-        return self.role in RECOMMENDING_ROLES
+        return self.can(Capability.ACT_IN_ALL_SECTIONS)
 
     def in_section(self, section_id: int) -> bool:
-        return self.all_sections or section_id in self.section_ids
-
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
+        return capabilities.in_section(self, section_id)
 
 
 #: Attributed to changes made by the command line (migrate, seed-demo, create-user).

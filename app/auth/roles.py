@@ -1,4 +1,4 @@
-"""The six roles and what each may do (DOMAIN.md: leads recommend, supervisors decide)."""
+"""The six roles. What each may do is stated once, in `app.auth.capabilities`."""
 
 from __future__ import annotations
 
@@ -26,21 +26,6 @@ ROLE_LABELS: dict[Role, str] = {
     Role.ADMINISTRATOR: "Administrator",
     Role.AUDITOR: "Auditor",
 }
-
-#: Roles that see every section (administrators act across sections, auditors read all).
-ALL_SECTION_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR})
-#: Roles that use a kiosk PIN.
-PIN_ROLES = frozenset({Role.CLERK, Role.LEAD, Role.SUPERVISOR})
-#: Roles that may decide (approve) within their scope.
-DECIDING_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
-#: Roles that may recommend.
-RECOMMENDING_ROLES = frozenset({Role.LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR})
-#: Back-office staff.
-OFFICE_ROLES = frozenset(
-    {Role.COORDINATOR, Role.LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.AUDITOR}
-)
-#: Roles that change nothing.
-READ_ONLY_ROLES = frozenset({Role.AUDITOR})
 
 
 def parse_role(value: str) -> Role:

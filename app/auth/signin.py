@@ -26,10 +26,11 @@ from typing import Any
 
 from app import sql
 from app.audit.services import record
+from app.auth.capabilities import PIN_ROLES
 from app.auth.errors import PIN_FAILED, SIGN_IN_FAILED, SignInFailed
 from app.auth.passwords import off_loop, verify_secret
 from app.auth.principal import Principal
-from app.auth.roles import PIN_ROLES, Role
+from app.auth.roles import Role
 from app.auth.tables import User, UserSection, UserSession
 from app.db import write_transaction
 from app.settings import get_settings

@@ -8,14 +8,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.audit.services import record
+from app.auth.capabilities import PIN_ROLES, Capability, require, role_can
 from app.auth.passwords import hash_secret, off_loop, password_problem, pin_problem
 from app.auth.principal import Principal
-from app.auth.roles import PIN_ROLES, Role
+from app.auth.roles import Role
 from app.auth.sessions import end_all_sessions
 from app.auth.tables import User, UserSection
 from app.db import write_transaction
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.org.tables import Section
+from app.pagination import Keyset, Page, keyset_page
 
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 
@@ -36,8 +38,7 @@ def _current_lock(locked_until: datetime | None) -> datetime | None:
 
 
 def _require_admin(actor: Principal) -> None:
-    if actor.role is not Role.ADMINISTRATOR:
-        raise Forbidden("Only an administrator can manage users.")
+    require(actor, Capability.MANAGE_USERS, "Only an administrator can manage users.")
 
 
 async def _validate(form: UserForm, *, user_id: int | None) -> dict[str, str]:
@@ -56,7 +57,7 @@ async def _validate(form: UserForm, *, user_id: int | None) -> dict[str, str]:
         errors["email"] = "Enter a valid e-mail address or leave it empty."
     if form.role not in {r.value for r in Role}:
         errors["role"] = "Choose a role."
-    if form.role != Role.ADMINISTRATOR and form.role != Role.AUDITOR and not form.section_ids:
+    if not role_can(form.role, Capability.ACT_IN_ALL_SECTIONS) and not form.section_ids:
         errors["section_ids"] = "Choose at least one section."
     if form.section_ids:
         known = await Section.count().where(Section.id.is_in(list(form.section_ids)))
@@ -217,18 +218,27 @@ async def unlock(actor: Principal, user_id: int) -> None:
         })
 
 
-async def list_users(include_inactive: bool = True) -> list[dict[str, Any]]:
+#: The user list reads by username (unique).
+BY_USERNAME = Keyset((User.username,))
+
+
+async def list_users(include_inactive: bool = True, *, after: str | None = None,
+                     size: int = 100) -> Page:
+    """One page of users by username, each with the names of their sections."""
     query = User.select(
         User.id, User.username, User.full_name, User.role, User.active, User.locked_until
-    ).order_by(User.username)
+    )
     if not include_inactive:
         query = query.where(User.active.eq(True))
-    users: list[dict[str, Any]] = await query
-    links = await UserSection.select(UserSection.user, UserSection.section.name.as_alias("name"))
+    users = await keyset_page(query, BY_USERNAME, after=after, size=size)
+    ids = [user["id"] for user in users.rows] or [-1]
+    links = await UserSection.select(
+        UserSection.user, UserSection.section.name.as_alias("name")
+    ).where(UserSection.user.is_in(ids))
     by_user: dict[int, list[str]] = {}
     for link in links:
         by_user.setdefault(link["user"], []).append(link["name"])
-    for user in users:
+    for user in users.rows:
         user["sections"] = sorted(by_user.get(user["id"], []))
         user["locked_until"] = _current_lock(user["locked_until"])
     return users

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from app.auth.capabilities import Capability
 from app.auth.principal import Principal
-from app.auth.roles import Role
 from app.catalog import services as catalog
 
 UPCOMING_DAYS = 31
 
 
 async def catalog_panel(principal: Principal) -> dict[str, Any] | None:
-    if principal.role is not Role.ADMINISTRATOR:
+    if not principal.can(Capability.MANAGE_CATALOG):
         return None
     moment = catalog.now()
     products = await catalog.list_products(moment, active_only=True)

@@ -15,13 +15,14 @@ from typing import Any
 
 from app import sql
 from app.audit.services import record
+from app.auth.capabilities import Capability, require
 from app.auth.principal import Principal
-from app.auth.roles import Role
 from app.catalog.errors import NoPrice
 from app.catalog.rules import CARD_KINDS, PRODUCT_KINDS, STORED_VALUE
 from app.catalog.tables import FareCategory, Price, Product
 from app.db import write_transaction
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed
+from app.pagination import Keyset, Page, keyset_page
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 BARCODE_RE = re.compile(r"^[A-Za-z0-9-]{4,64}$")
@@ -47,8 +48,7 @@ def now() -> datetime:
 
 
 def _require_admin(actor: Principal) -> None:
-    if actor.role is not Role.ADMINISTRATOR:
-        raise Forbidden("Only an administrator can change the catalog.")
+    require(actor, Capability.MANAGE_CATALOG, "Only an administrator can change the catalog.")
 
 
 # ---------------------------------------------------------------- fare categories
@@ -167,9 +167,9 @@ PRODUCT_SQL = f"SELECT {_PRODUCT_COLUMNS} {_PRODUCT_FROM} WHERE p.id = {{}}"
 #: One product with `price_cents`, its price in force at a moment (NULL when none).
 PRODUCT_WITH_PRICE_SQL = (f"SELECT {_PRODUCT_COLUMNS}, {_PRICE_IN_FORCE} AS price_cents "
                           f"{_PRODUCT_FROM} WHERE p.id = {{}}")
-#: Several products ({ids}: one placeholder each) with `price_cents` as above.
+#: Several products ({ids}: `app.sql.in_list`) with `price_cents` as above.
 PRODUCTS_WITH_PRICES_SQL = (f"SELECT {_PRODUCT_COLUMNS}, {_PRICE_IN_FORCE} AS price_cents "
-                            f"{_PRODUCT_FROM} WHERE p.id IN ({{ids}})")
+                            f"{_PRODUCT_FROM} WHERE p.id IN {{ids}}")
 #: The price in force for one product at a moment: its amount_cents, or no row.
 CURRENT_PRICE_SQL = """
 SELECT amount_cents FROM price WHERE product = {} AND effective_from <= {}
@@ -219,7 +219,7 @@ async def products_with_prices(product_ids: set[int], at: datetime) -> dict[int,
     if not product_ids:
         return {}
     ids = sorted(product_ids)
-    query = PRODUCTS_WITH_PRICES_SQL.replace("{ids}", ", ".join(["{}"] * len(ids)))
+    query = PRODUCTS_WITH_PRICES_SQL.replace("{ids}", sql.in_list(ids))
     return {int(row["id"]): _shape_priced(row)
             for row in await sql.fetch(query, utc(at), *ids)}
 
@@ -246,11 +246,26 @@ async def current_price(product_id: int, at: datetime) -> int:
 async def list_products(at: datetime | None = None, *, active_only: bool = False
                         ) -> list[dict[str, Any]]:
     """Every product with `price_cents` in force at `at` (None when none) and the next price."""
-    moment = at or now()
     query = Product.select(*_product_columns()).order_by(Product.sort).order_by(Product.name)
     if active_only:
         query = query.where(Product.active.eq(True))
-    rows = await query
+    return await _with_prices(await query, at or now())
+
+
+#: The product list reads in display order (sort, then name; the id breaks ties).
+DISPLAY_ORDER = Keyset((Product.sort, Product.name, Product.id))
+
+
+async def product_page(at: datetime | None = None, *, after: str | None = None,
+                       size: int = 100) -> Page:
+    """One page of products in display order, with prices as in `list_products`."""
+    found = await keyset_page(Product.select(*_product_columns()), DISPLAY_ORDER, after=after,
+                              size=size)
+    await _with_prices(found.rows, at or now())
+    return found
+
+
+async def _with_prices(rows: list[dict[str, Any]], moment: datetime) -> list[dict[str, Any]]:
     prices = await _prices_in_force(moment)
     upcoming = await _next_prices(moment)
     for row in rows:

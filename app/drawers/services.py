@@ -15,12 +15,17 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from piccolo.query.functions.aggregate import Sum
-
 from app import sql
 from app.audit.services import record
+from app.auth.capabilities import (
+    Capability,
+    can,
+    in_section,
+    is_own_work,
+    require,
+    require_not_own_work,
+)
 from app.auth.principal import Principal
-from app.auth.roles import Role
 from app.db import in_transaction, is_sqlite, write_transaction
 from app.drawers import states
 from app.drawers.denominations import count_total, from_json, to_json
@@ -38,15 +43,10 @@ from app.ledger.accounts import (
     PAID_OUT_EXPENSE,
     SAFE,
 )
-from app.ledger.tables import Posting
 from app.terminals.tables import Terminal
 
 #: Shift states whose drawer is still at its terminal (states.DRAWER_IN_USE, in a fixed order).
 IN_USE_STATES = tuple(sorted(states.DRAWER_IN_USE))
-#: Roles that run a drawer at a counter.
-DRAWER_ROLES = frozenset({Role.CLERK, Role.LEAD, Role.SUPERVISOR})
-#: Roles that may act on another clerk's drawer (recount, override, count for them).
-OVERSEER_ROLES = frozenset({Role.LEAD, Role.SUPERVISOR})
 
 MOVEMENT_KINDS = ("paid_in", "paid_out", "safe_drop", "no_sale")
 MOVEMENT_LABELS = {"paid_in": "Paid in", "paid_out": "Paid out", "safe_drop": "Safe drop",
@@ -96,8 +96,8 @@ SHIFT_FOR_TERMINAL_SQL = _SHIFT_SELECT + "WHERE s.terminal = {} AND s.status = {
 #: The same, its row locked until the transaction ends (PostgreSQL only).
 SHIFT_FOR_TERMINAL_LOCKED_SQL = SHIFT_FOR_TERMINAL_SQL + " FOR UPDATE OF s"
 #: The terminal's shift whose drawer is in use (one of IN_USE_STATES), or no row.
-SHIFT_IN_USE_SQL = (_SHIFT_SELECT + "WHERE s.terminal = {} AND s.status IN ("
-                    + ", ".join("{}" for _ in IN_USE_STATES) + ") LIMIT 1")
+SHIFT_IN_USE_SQL = (_SHIFT_SELECT + "WHERE s.terminal = {} AND s.status IN "
+                    + sql.in_list(IN_USE_STATES) + " LIMIT 1")
 #: A location's shifts of one business day, in the order they opened.
 SHIFTS_FOR_DAY_SQL = (_SHIFT_SELECT
                       + "WHERE s.location = {} AND s.business_date = {} ORDER BY s.opened_at")
@@ -146,12 +146,13 @@ async def shifts_for_day(location_id: int, business_date: date) -> list[dict[str
     return [_shape(row) for row in rows]
 
 
-def _may_oversee(actor: Principal, shift: Mapping[str, Any]) -> bool:
-    return actor.role in OVERSEER_ROLES and actor.in_section(int(shift["section_id"]))
+def may_oversee(actor: Principal, shift: Mapping[str, Any]) -> bool:
+    """A lead or supervisor of the shift's section may look after another clerk's drawer."""
+    return can(actor, Capability.OVERSEE_DRAWERS) and in_section(actor, int(shift["section_id"]))
 
 
 def _check_drawer_actor(actor: Principal, shift: Mapping[str, Any]) -> None:
-    if actor.id == shift["clerk"] or _may_oversee(actor, shift):
+    if is_own_work(actor, shift["clerk"]) or may_oversee(actor, shift):
         return
     raise Forbidden(
         f"This drawer belongs to {shift['clerk_name']}; only they, or a lead or supervisor, "
@@ -229,8 +230,7 @@ async def open_shift(
     Records the count (ShiftCount kind=open) and moves the float from SAFE to DRAWER_CASH in
     the ledger, tagged with the new shift. One shift per drawer at a time, one drawer per clerk.
     """
-    if actor.role not in DRAWER_ROLES:
-        raise Forbidden("Only counter staff open a drawer.")
+    require(actor, Capability.USE_KIOSK, "Only counter staff open a drawer.")
     float_cents = count_total(denominations)
     if float_cents <= 0:
         raise ValidationFailed("Count the float in the drawer before opening the shift.",
@@ -311,14 +311,15 @@ def _check_movement(kind: str, amount_cents: int, reason: str, actor: Principal,
         errors["reason"] = "Say why (a receipt number, what was bought, why the drawer opened)."
     if errors:
         raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
-    if kind == "safe_drop" and (witness is None or not witness.id or witness.id == actor.id):
+    if kind == "safe_drop" and (witness is None or not witness.id or is_own_work(witness, actor.id)):
         raise ValidationFailed(
             "A safe drop needs a witness: another staff member signs in with their PIN.",
             field_errors={"witness": "Another person must witness the drop."},
         )
     needs_override = kind == "paid_out" and amount_cents > paid_out_override_cents()
     if needs_override and (
-        override is None or override.role not in OVERSEER_ROLES or override.id == actor.id
+        override is None or not can(override, Capability.OVERSEE_DRAWERS)
+        or is_own_work(override, actor.id)
     ):
         raise Forbidden(
                 f"A paid-out above {money(paid_out_override_cents())} needs a lead or "
@@ -440,17 +441,8 @@ class ExpectedTotals:
     expected_card_cents: int
 
 
-async def _drawer_cash_by_kind(shift_id: int) -> dict[str, int]:
-    rows = await Posting.select(
-        Posting.txn.kind.as_alias("kind"), Sum(Posting.amount_cents).as_alias("total")
-    ).where(
-        (Posting.shift == shift_id) & (Posting.account.code == DRAWER_CASH)
-    ).group_by(Posting.txn.kind)
-    return {row["kind"]: int(row["total"] or 0) for row in rows}
-
-
 async def expected_totals(shift_id: int) -> ExpectedTotals:
-    by_kind = await _drawer_cash_by_kind(shift_id)
+    by_kind = await ledger.shift_totals_by_kind(shift_id, DRAWER_CASH)
     balances = await ledger.shift_balances(shift_id)
     cash = balances.get(DRAWER_CASH, 0)
     float_cents = by_kind.get(TXN_OPEN, 0)
@@ -580,11 +572,10 @@ async def request_recount(actor: Principal, shift_id: int, reason: str) -> None:
                                field_errors={"reason": "Enter a reason."})
     async with write_transaction():
         shift = await _get_locked_shift(shift_id)
-        if not _may_oversee(actor, shift):
+        if not may_oversee(actor, shift):
             raise Forbidden("Only a lead or supervisor of this location can ask for a recount.")
-        if actor.id == shift["clerk"]:
-            raise Forbidden("You cannot ask for a recount of your own drawer; ask another lead "
-                            "or supervisor.")
+        require_not_own_work(actor, shift["clerk"], message=(
+            "You cannot ask for a recount of your own drawer; ask another lead or supervisor."))
         await states.transition(shift, states.RECOUNT, actor, summary={"reason": reason.strip()})
 
 

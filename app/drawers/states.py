@@ -1,4 +1,4 @@
-"""The shift state machine, in one place.
+"""The shift state machine, declared on the shared helper (`app.states`).
 
     open ──submit count──▶ counted ──approve──▶ approved
                             │   ▲
@@ -6,55 +6,62 @@
                             ▼   │
                            recount
 
-Every transition goes through `transition`, which checks it is allowed, moves the row only if
-it is still in the state the caller saw (a concurrent change loses cleanly), and audits it.
+Every transition goes through `transition` (`SHIFT.transition`), which checks it is allowed,
+moves the row only if it is still in the state the caller saw (a concurrent change loses
+cleanly), and audits it as `shift.<new status>`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
-from app.audit.services import record
 from app.auth.principal import Principal
 from app.drawers.tables import Shift
-from app.errors import Conflict
+from app.states import StateMachine
 
-OPEN = "open"
-COUNTED = "counted"
-RECOUNT = "recount"
-APPROVED = "approved"
 
-STATES = (OPEN, COUNTED, RECOUNT, APPROVED)
+class ShiftStatus(StrEnum):
+    OPEN = "open"
+    COUNTED = "counted"
+    RECOUNT = "recount"
+    APPROVED = "approved"
 
-ALLOWED: dict[str, frozenset[str]] = {
-    OPEN: frozenset({COUNTED}),
-    COUNTED: frozenset({RECOUNT, APPROVED}),
-    RECOUNT: frozenset({COUNTED}),
-    APPROVED: frozenset(),
-}
 
-LABELS = {OPEN: "Open", COUNTED: "Counted", RECOUNT: "Recount requested", APPROVED: "Approved"}
+OPEN = ShiftStatus.OPEN
+COUNTED = ShiftStatus.COUNTED
+RECOUNT = ShiftStatus.RECOUNT
+APPROVED = ShiftStatus.APPROVED
+
+STATES = tuple(ShiftStatus)
+
+SHIFT: StateMachine[ShiftStatus] = StateMachine(
+    "shift", Shift, ShiftStatus,
+    allowed={OPEN: {COUNTED}, COUNTED: {RECOUNT, APPROVED}, RECOUNT: {COUNTED}},
+    labels={OPEN: "Open", COUNTED: "Counted", RECOUNT: "Recount requested",
+            APPROVED: "Approved"},
+    tones={OPEN: "ok", COUNTED: "warn", RECOUNT: "warn", APPROVED: "ok"},
+)
+
+ALLOWED = SHIFT.allowed
+LABELS = SHIFT.labels
 
 #: States in which the drawer is still physically in use at its terminal.
 DRAWER_IN_USE = frozenset({OPEN, RECOUNT})
 
 
 def can_transition(current: str, to: str) -> bool:
-    return to in ALLOWED.get(current, frozenset())
+    return SHIFT.can(current, to)
 
 
 def check_transition(current: str, to: str) -> None:
-    if not can_transition(current, to):
-        raise Conflict(
-            f"A shift that is {LABELS.get(current, current).lower()} cannot become "
-            f"{LABELS.get(to, to).lower()}."
-        )
+    SHIFT.check(current, to)
 
 
 async def transition(
     shift: Mapping[str, Any],
-    to: str,
+    to: ShiftStatus,
     actor: Principal,
     *,
     values: Mapping[Any, Any] | None = None,
@@ -63,15 +70,4 @@ async def transition(
     """Move `shift` (a row as read, with `id` and `status`) to state `to`; call inside the
     operation's write_transaction. `values` are further Shift columns set in the same UPDATE
     (closed_at, approved_by ...)."""
-    current = str(shift["status"])
-    check_transition(current, to)
-    changes: dict[Any, Any] = {Shift.status: to}
-    for key, value in (values or {}).items():
-        changes[getattr(Shift, key) if isinstance(key, str) else key] = value
-    moved = await Shift.update(changes).where(
-        (Shift.id == shift["id"]) & (Shift.status == current)
-    ).returning(Shift.id)
-    if not moved:
-        raise Conflict("Someone else changed this shift just now; reload and try again.")
-    await record(actor, f"shift.{to}", "shift", shift["id"],
-                 {"from": current, "to": to, **dict(summary or {})})
+    await SHIFT.transition(shift, to, actor, values=values, summary=summary)

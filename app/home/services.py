@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.audit.tables import AuditEvent
+from app.auth.capabilities import Capability
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.auth.tables import User
@@ -35,7 +36,7 @@ async def _my_org(principal: Principal) -> dict[str, Any]:
 
 async def _recent_activity(principal: Principal, limit: int = 8) -> list[dict[str, Any]]:
     query = AuditEvent.select().order_by(AuditEvent.id, ascending=False).limit(limit)
-    if principal.role not in (Role.ADMINISTRATOR, Role.AUDITOR):
+    if not principal.can(Capability.VIEW_AUDIT):
         query = query.where(AuditEvent.actor == principal.id)
     rows: list[dict[str, Any]] = await query
     return rows
@@ -62,7 +63,7 @@ async def dashboard(principal: Principal) -> dict[str, Any]:
         "activity": await _recent_activity(principal),
         "panels": [],
     }
-    if principal.role is Role.ADMINISTRATOR:
+    if principal.can(Capability.MANAGE_USERS):
         data["admin"] = await _admin_counts()
     for provider in PANEL_PROVIDERS:
         panel = await provider(principal)

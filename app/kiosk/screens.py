@@ -30,8 +30,7 @@ async def home(request: Request, at: AtKiosk) -> Template:
         return kiosk_page(request, "kiosk/shift_open.html",
                           {**ctx, "denominations": denominations(), "values": {}, "errors": {}})
     mine = shift["clerk"] == at.clerk.id
-    overseer = at.clerk.role in drawers.OVERSEER_ROLES and at.clerk.in_section(
-        int(shift["section_id"]))
+    overseer = drawers.may_oversee(at.clerk, shift)
     if not mine and not overseer:
         return kiosk_page(request, "kiosk/drawer_taken.html", ctx)
     if shift["status"] == states.RECOUNT:

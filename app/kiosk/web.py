@@ -16,16 +16,13 @@ from app.errors import DomainError
 from app.kiosk.context import NeedsClerk
 from app.settings import get_settings
 from app.terminals.services import EnrollmentProblem
+from app.web.htmx import is_htmx
 
 ENROLMENT_MESSAGES = {
     "not_enrolled": "This browser is not enrolled as a counter kiosk.",
     "revoked": "This browser's kiosk enrolment was revoked by an administrator.",
     "terminal_inactive": "The terminal this browser runs has been deactivated.",
 }
-
-
-def is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true"
 
 
 def kiosk_page(request: Request, template: str, context: dict[str, Any] | None = None,
@@ -90,9 +87,10 @@ def kiosk_router(handlers: list[Any]) -> Any:
     from litestar.di import Provide
 
     from app.kiosk.context import clerk_at_kiosk, clerk_polling, enrolled_browser
+    from app.web.guards import KIOSK_OPT
 
     return Router(
-        path="/", route_handlers=handlers, exception_handlers=EXCEPTION_HANDLERS,
+        path="/", route_handlers=handlers, exception_handlers=EXCEPTION_HANDLERS, opt=KIOSK_OPT,
         dependencies={"kiosk": Provide(enrolled_browser), "at": Provide(clerk_at_kiosk),
                       "poll": Provide(clerk_polling)},
     )

@@ -16,7 +16,10 @@ Invariants (checked here, and where marked, by the database too):
 7. A posting tagged with a shift is at that shift's location.
 8. Balances are SQL aggregates (`SUM`) over postings; postings carry the transaction's
    dimensions (location, business date, shift, terminal, clerk, product, fare category,
-   tender kind) so reports read one indexed table.
+   tender kind, party) so reports read one indexed table. Dimensions are plain columns, not
+   foreign keys into the areas: the ledger imports no area, and areas read their balances
+   through the functions here (`shift_balances`, `shift_totals_by_kind`, `balance`), never
+   by querying `Posting` themselves.
 
 `post` joins the caller's `write_transaction()` so the business record (a sale, a count, a
 drop) and its ledger entry commit or roll back together. The caller audits the business
@@ -35,7 +38,7 @@ from piccolo.query.functions.aggregate import Sum
 from app import sql
 from app.audit.services import record
 from app.auth.principal import Principal
-from app.db import is_sqlite, write_transaction
+from app.db import write_transaction
 from app.errors import NotFound
 from app.ledger.accounts import ACCOUNT_CODES
 from app.ledger.errors import AlreadyReversed, DayLocked, LedgerError
@@ -53,6 +56,9 @@ class Leg:
     product_id: int | None = None
     fare_category: str | None = None
     tender_kind: str | None = None
+    #: Whom the leg is owed by or to, in an area with parties: ("customer_account", 17).
+    party_type: str | None = None
+    party_id: int | None = None
 
 
 def check_legs(legs: Sequence[Leg]) -> None:
@@ -77,7 +83,7 @@ def check_legs(legs: Sequence[Leg]) -> None:
 _ACCOUNT_IDS: dict[str, int] = {}
 
 #: id and code of every account of the chart named in the (expanded) list.
-_ACCOUNTS_SQL = "SELECT id, code FROM ledger_account WHERE code IN ({codes})"
+_ACCOUNTS_SQL = "SELECT id, code FROM ledger_account WHERE code IN {codes}"
 
 #: Whether a DayLock signs off the day at the location (bool; 0/1 on SQLite).
 _DAY_LOCKED_SQL = """
@@ -89,7 +95,7 @@ _LOCATION_NAME_SQL = "SELECT name FROM location WHERE id = {}"
 
 #: Before posting, in one round trip: whether the day is signed off at the location, the
 #: location of the shift (NULL without a shift or for a missing one), and the id the new
-#: journal transaction takes ({next_id}: see `_next_txn_id_sql`).
+#: journal transaction takes ({next_id}: `app.sql.next_id`).
 _BEFORE_POST_SQL = """
 SELECT EXISTS (SELECT 1 FROM day_lock WHERE location = {{}} AND business_date = {{}}) AS locked,
        (SELECT location FROM shift WHERE id = {{}}) AS shift_location,
@@ -106,25 +112,17 @@ VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
 #: The postings of a transaction: one `_POSTING_ROW` per leg after VALUES.
 _INSERT_POSTINGS_SQL = """
 INSERT INTO posting (txn, account, amount_cents, business_date, location, shift, terminal, clerk,
-                     product, fare_category, tender_kind)
+                     product, fare_category, tender_kind, party_type, party_id)
 VALUES {rows}
 """
-_POSTING_ROW = "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
-
-
-def _next_txn_id_sql() -> str:
-    """The next journal_txn id: the sequence on PostgreSQL; max + 1 on SQLite, safe because
-    the IMMEDIATE write transaction holds the database's write lock until commit."""
-    if is_sqlite():
-        return "(SELECT COALESCE(MAX(id), 0) + 1 FROM journal_txn)"
-    return "nextval(pg_get_serial_sequence('journal_txn', 'id'))"
+_POSTING_ROW = "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
 
 
 async def _account_ids(codes: set[str]) -> dict[str, int]:
     unknown = codes - _ACCOUNT_IDS.keys()
     if unknown:
         names = sorted(unknown)
-        rows = await sql.fetch(_ACCOUNTS_SQL.format(codes=", ".join(["{}"] * len(names))), *names)
+        rows = await sql.fetch(_ACCOUNTS_SQL.format(codes=sql.in_list(names)), *names)
         _ACCOUNT_IDS.update({row["code"]: int(row["id"]) for row in rows})
     missing = codes - _ACCOUNT_IDS.keys()
     if missing:
@@ -186,7 +184,7 @@ async def post(
     if not actor.id:
         raise LedgerError("A ledger transaction is posted by a signed-in user.")
     async with write_transaction():
-        before = await sql.fetch_one(_BEFORE_POST_SQL.format(next_id=_next_txn_id_sql()),
+        before = await sql.fetch_one(_BEFORE_POST_SQL.format(next_id=sql.next_id("journal_txn")),
                                      location_id, business_date, shift_id)
         assert before is not None
         if before["locked"]:
@@ -204,7 +202,7 @@ async def post(
         for leg in legs:
             values += [txn_id, accounts[leg.account], leg.amount_cents, business_date, location_id,
                        shift_id, terminal_id, clerk_id, leg.product_id, leg.fare_category,
-                       leg.tender_kind]
+                       leg.tender_kind, leg.party_type, leg.party_id]
         await sql.execute(
             _INSERT_POSTINGS_SQL.format(rows=", ".join([_POSTING_ROW] * len(legs))), *values)
     return txn_id
@@ -218,7 +216,7 @@ async def get_transaction(txn_id: int) -> dict[str, Any]:
     row["legs"] = await Posting.select(
         Posting.id, Posting.account.code.as_alias("account"), Posting.amount_cents,
         Posting.product, Posting.fare_category, Posting.tender_kind, Posting.terminal,
-        Posting.clerk, Posting.shift, Posting.business_date,
+        Posting.clerk, Posting.shift, Posting.business_date, Posting.party_type, Posting.party_id,
     ).where(Posting.txn == txn_id).order_by(Posting.id)
     return row
 
@@ -249,7 +247,7 @@ async def reverse(txn_id: int, *, actor: Principal, business_date: date, memo: s
         first = original["legs"][0]
         legs = [
             Leg(leg["account"], -int(leg["amount_cents"]), leg["product"], leg["fare_category"],
-                leg["tender_kind"])
+                leg["tender_kind"], leg["party_type"], leg["party_id"])
             for leg in original["legs"]
         ]
         new_id = await post(
@@ -281,8 +279,10 @@ async def balance(
     location_id: int | None = None,
     business_date: date | None = None,
     tender_kind: str | None = None,
+    party: tuple[str, int] | None = None,
 ) -> int:
-    """SUM of the account's postings, narrowed by any dimension given (debit positive)."""
+    """SUM of the account's postings, narrowed by any dimension given (debit positive);
+    `party` is a (party_type, party_id) pair."""
     if account not in ACCOUNT_CODES:
         raise LedgerError(f"Unknown ledger account {account!r}.")
     query = Posting.select(Sum(Posting.amount_cents).as_alias("total")).where(
@@ -296,6 +296,8 @@ async def balance(
         query = query.where(Posting.business_date == business_date)
     if tender_kind is not None:
         query = query.where(Posting.tender_kind == tender_kind)
+    if party is not None:
+        query = query.where((Posting.party_type == party[0]) & (Posting.party_id == party[1]))
     row = await query.first()
     return int(row["total"] or 0) if row else 0
 
@@ -306,6 +308,45 @@ async def shift_balances(shift_id: int) -> dict[str, int]:
         Posting.account.code.as_alias("account"), Sum(Posting.amount_cents).as_alias("total")
     ).where(Posting.shift == shift_id).group_by(Posting.account.code)
     return {row["account"]: int(row["total"] or 0) for row in rows}
+
+
+async def balances_by_shift(shift_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """{shift: {account code: balance}} over all the shifts' postings, one GROUP BY that the
+    (shift, account, business_date, amount_cents) index answers on its own."""
+    if not shift_ids:
+        return {}
+    rows = await Posting.select(
+        Posting.shift, Posting.account.code.as_alias("account"),
+        Sum(Posting.amount_cents).as_alias("total"),
+    ).where(Posting.shift.is_in(list(shift_ids))).group_by(Posting.shift, Posting.account.code)
+    result: dict[int, dict[str, int]] = {}
+    for row in rows:
+        result.setdefault(int(row["shift"]), {})[row["account"]] = int(row["total"] or 0)
+    return result
+
+
+async def day_balances(location_id: int, business_date: date) -> dict[str, int]:
+    """Balances of every account for postings dated that day at that location (GROUP BY over
+    the (business_date, location, account, amount_cents) index)."""
+    rows = await Posting.select(
+        Posting.account.code.as_alias("account"), Sum(Posting.amount_cents).as_alias("total"),
+    ).where(
+        (Posting.business_date == business_date) & (Posting.location == location_id)
+    ).group_by(Posting.account.code)
+    return {row["account"]: int(row["total"] or 0) for row in rows}
+
+
+async def shift_totals_by_kind(shift_id: int, account: str) -> dict[str, int]:
+    """The shift's postings to one account summed by transaction kind (`open`, `sale`,
+    `paid_in`, `safe_drop` ...): what a drawer's expected cash is built from."""
+    if account not in ACCOUNT_CODES:
+        raise LedgerError(f"Unknown ledger account {account!r}.")
+    rows = await Posting.select(
+        Posting.txn.kind.as_alias("kind"), Sum(Posting.amount_cents).as_alias("total")
+    ).where(
+        (Posting.shift == shift_id) & (Posting.account.code == account)
+    ).group_by(Posting.txn.kind)
+    return {row["kind"]: int(row["total"] or 0) for row in rows}
 
 
 async def lock_day(actor: Principal, location_id: int, business_date: date) -> int:

@@ -1,3 +1,9 @@
+"""The ledger's tables. They reference only the foundation (locations, users); what a posting
+belongs to in an area of work (a shift, a terminal, a product, later a customer account) is a
+plain dimension column or the generic party pair, never a foreign key into that area, so the
+ledger stays at the bottom of the house and imports no area.
+"""
+
 from typing import Any
 
 from piccolo.columns import (
@@ -5,6 +11,7 @@ from piccolo.columns import (
     BigSerial,
     Date,
     ForeignKey,
+    Integer,
     Serial,
     Text,
     Timestamptz,
@@ -14,10 +21,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 from app.auth.tables import User
-from app.catalog.tables import Product
-from app.drawers.tables import Shift
 from app.org.tables import Location
-from app.terminals.tables import Terminal
 
 
 class Account(Table, tablename="ledger_account"):
@@ -39,7 +43,8 @@ class JournalTransaction(Table, tablename="journal_txn"):
     kind = Varchar(length=24, null=False, index=True)
     business_date = Date(null=False, index=True)
     location = ForeignKey(Location, null=False, on_delete=OnDelete.restrict, index=True)
-    shift = ForeignKey(Shift, null=True, on_delete=OnDelete.restrict, index=True)
+    #: Dimension: the drawer shift (drawers' `shift.id`), a plain id.
+    shift = Integer(null=True, default=None, index=True)
     occurred_at = Timestamptz()
     created_by = ForeignKey(User, null=False, on_delete=OnDelete.restrict)
     memo = Text(default="")
@@ -54,6 +59,11 @@ class Posting(Table, tablename="posting"):
 
     Dimensions are copied from the transaction so reports aggregate one indexed table.
     Sign: positive = debit, negative = credit.
+
+    Dimensions are plain columns: `shift`, `terminal` and `product` hold the ids of drawers',
+    terminals' and catalog's rows (the areas own those tables; the ledger does not import
+    them), `fare_category` and `tender_kind` plain codes, and `party_type` / `party_id` name
+    whom a leg is owed by or to in an area that has parties (`customer_account`, 17).
     """
 
     id = BigSerial(primary_key=True)
@@ -62,12 +72,14 @@ class Posting(Table, tablename="posting"):
     amount_cents = BigInt(null=False)
     business_date = Date(null=False, index=True)
     location = ForeignKey(Location, null=False, on_delete=OnDelete.restrict, index=True)
-    shift = ForeignKey(Shift, null=True, on_delete=OnDelete.restrict, index=True)
-    terminal = ForeignKey(Terminal, null=True, on_delete=OnDelete.restrict)
+    shift = Integer(null=True, default=None, index=True)
+    terminal = Integer(null=True, default=None)
     clerk = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
-    product = ForeignKey(Product, null=True, on_delete=OnDelete.restrict)
+    product = Integer(null=True, default=None)
     fare_category = Varchar(length=20, null=True, default=None)
     tender_kind = Varchar(length=12, null=True, default=None)
+    party_type = Varchar(length=24, null=True, default=None)
+    party_id = BigInt(null=True, default=None)
 
 
 class DayLock(Table, tablename="day_lock"):

@@ -7,18 +7,17 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from app.audit.services import record
+from app.auth.capabilities import Capability, require
 from app.auth.principal import Principal
-from app.auth.roles import Role
 from app.db import write_transaction
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.org.tables import Location, Section
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 
 
 def _require_admin(actor: Principal) -> None:
-    if actor.role is not Role.ADMINISTRATOR:
-        raise Forbidden("Only an administrator can change sections and locations.")
+    require(actor, Capability.MANAGE_ORG, "Only an administrator can change sections and locations.")
 
 
 @dataclass(frozen=True)

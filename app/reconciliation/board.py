@@ -24,14 +24,18 @@ from typing import Any
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Count, Sum
 
+from app import sql
 from app.auth.principal import Principal
 from app.auth.tables import User
 from app.db import engine
+from app.drawers.states import SHIFT
 from app.drawers.tables import CashMovement, Shift, ShiftCount
 from app.ledger.accounts import CARD_CLEARING, CHECKS_ON_HAND, DRAWER_CASH
-from app.ledger.tables import Account, DayLock, JournalTransaction, Posting
+from app.ledger.services import balances_by_shift, day_balances
+from app.ledger.tables import DayLock, JournalTransaction
 from app.reconciliation import rules, scope
 from app.reconciliation.hours import closes_at
+from app.reconciliation.states import DEPOSIT
 from app.reconciliation.tables import Deposit, DepositShift, VarianceReview
 from app.sales.tables import PaymentAttempt, PrintJob, Sale
 from app.settings import get_settings
@@ -39,12 +43,6 @@ from app.settings import get_settings
 UNRESOLVED_CARD = ("pending", "unknown")
 USED_CARD = ("approved", "settled_approved")
 PRINT_PROBLEMS = ("queued", "failed")
-STATE_LABELS = {
-    rules.SHIFT_OPEN: "Open",
-    rules.SHIFT_COUNTED: "Counted",
-    rules.SHIFT_RECOUNT: "Recount requested",
-    rules.SHIFT_APPROVED: "Approved",
-}
 
 
 @dataclass
@@ -75,7 +73,7 @@ class ShiftLine:
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS.get(self.status, self.status)
+        return SHIFT.label(self.status)
 
     @property
     def variance(self) -> rules.Variance | None:
@@ -295,23 +293,6 @@ async def _shift_rows(location_id: int, business_date: date) -> list[dict[str, A
     return rows
 
 
-async def _account_codes() -> dict[int, str]:
-    rows = await Account.select(Account.id, Account.code)
-    return {int(a["id"]): a["code"] for a in rows}
-
-
-async def _balances(shift_ids: list[int], codes: dict[int, str]) -> dict[int, dict[str, int]]:
-    """{shift: {account code: balance}} over all the shifts' postings, one GROUP BY that the
-    (shift, account, business_date, amount_cents) index answers on its own."""
-    rows = await Posting.select(
-        Posting.shift, Posting.account, Sum(Posting.amount_cents).as_alias("total"),
-    ).where(Posting.shift.is_in(shift_ids)).group_by(Posting.shift, Posting.account)
-    result: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in rows:
-        result[int(row["shift"])][codes[int(row["account"])]] = int(row["total"] or 0)
-    return result
-
-
 async def _counts(shift_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     rows = await ShiftCount.select(
         ShiftCount.id, ShiftCount.shift, ShiftCount.kind, ShiftCount.cash_cents,
@@ -398,15 +379,14 @@ async def _receipts(location_id: int, business_date: date, codes: dict[int, str]
     needs a shift), read from the (terminal, business_date, receipt_number) index."""
     if not codes:
         return []
-    placeholders = "(" + ", ".join("{}" for _ in codes) + ")"
-    rows = await Sale.raw(_RECEIPT_RANGES.replace("IN {}", f"IN {placeholders}"), *codes,
+    rows = await Sale.raw(_RECEIPT_RANGES.replace("IN {}", f"IN {sql.in_list(codes)}"), *codes,
                           business_date)
     if not rows:
         return []
     terminal_ids = [int(r["terminal"]) for r in rows]
-    placeholders = "(" + ", ".join("{}" for _ in terminal_ids) + ")"
     previous = {int(r["terminal"]): r["last"] for r in await Sale.raw(
-        _PREVIOUS_LAST.replace("IN {}", f"IN {placeholders}"), *terminal_ids, business_date)}
+        _PREVIOUS_LAST.replace("IN {}", f"IN {sql.in_list(terminal_ids)}"), *terminal_ids,
+        business_date)}
     ranges = []
     for row in rows:
         terminal_id = int(row["terminal"])
@@ -437,7 +417,7 @@ async def _deposits(location_id: int, business_date: date) -> list[dict[str, Any
         (Deposit.location == location_id) & (Deposit.business_date == business_date)
     ).order_by(Deposit.id)
     for row in rows:
-        row["status_label"] = rules.DEPOSIT_STATES.get(row["status"], row["status"])
+        row["status_label"] = DEPOSIT.label(row["status"])
         row["total_cents"] = int(row["cash_cents"]) + int(row["checks_cents"])
     return rows
 
@@ -457,19 +437,6 @@ async def day_lock(location_id: int, business_date: date) -> dict[str, Any] | No
         (DayLock.location == location_id) & (DayLock.business_date == business_date)
     ).first()
     return row
-
-
-async def day_ledger(location_id: int, business_date: date,
-                     codes: dict[int, str] | None = None) -> dict[str, int]:
-    """Balances of every account for postings dated that day at that location (GROUP BY over
-    the (business_date, location, account, amount_cents) index)."""
-    codes = codes or await _account_codes()
-    rows = await Posting.select(
-        Posting.account, Sum(Posting.amount_cents).as_alias("total"),
-    ).where(
-        (Posting.business_date == business_date) & (Posting.location == location_id)
-    ).group_by(Posting.account)
-    return {codes[int(r["account"])]: int(r["total"] or 0) for r in rows}
 
 
 async def adjustments_for(location_id: int, business_date: date) -> list[dict[str, Any]]:
@@ -496,17 +463,15 @@ async def _all(*queries: Awaitable[Any]) -> list[Any]:
 
 async def day_board(actor: Principal, location_id: int, business_date: date) -> DayBoard:
     location = await scope.location(actor, location_id)
-    shift_rows, account_codes = await _all(_shift_rows(location_id, business_date),
-                                           _account_codes())
+    shift_rows = await _shift_rows(location_id, business_date)
     ids = [int(r["id"]) for r in shift_rows] or [-1]
     codes = {int(r["terminal"]): r["terminal_code"] for r in shift_rows}
     (balances, counts, reviews, movements, cards, prints, deposited, receipts, deposits,
      lock, ledger, adjustments) = await _all(
-        _balances(ids, account_codes), _counts(ids), _reviews(ids), _movements(ids),
+        balances_by_shift(ids), _counts(ids), _reviews(ids), _movements(ids),
         _card_outcomes(ids), _print_problems(ids), _deposited(ids),
         _receipts(location_id, business_date, codes), _deposits(location_id, business_date),
-        day_lock(location_id, business_date), day_ledger(location_id, business_date,
-                                                        account_codes),
+        day_lock(location_id, business_date), day_balances(location_id, business_date),
         adjustments_for(location_id, business_date),
     )
     gap_terminals = {r.terminal_id for r in receipts if r.gap}

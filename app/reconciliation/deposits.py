@@ -25,6 +25,7 @@ from typing import Any
 from piccolo.query.functions.aggregate import Max
 
 from app.audit.services import record
+from app.auth.capabilities import Capability, can, is_own_work
 from app.auth.principal import Principal
 from app.db import write_transaction
 from app.drawers.tables import Shift, ShiftCount
@@ -35,6 +36,7 @@ from app.ledger import services as ledger
 from app.ledger.accounts import BANK, CASH_OVER_SHORT, CHECKS_ON_HAND, DEPOSITS_IN_TRANSIT, SAFE
 from app.reconciliation import board as boards
 from app.reconciliation import rules, scope
+from app.reconciliation.states import DEPOSIT, DepositStatus
 from app.reconciliation.tables import Deposit, DepositShift
 from app.sales.tables import Tender
 from app.settings import get_settings
@@ -70,7 +72,7 @@ async def get_deposit(actor: Principal, deposit_id: int) -> dict[str, Any]:
     rules.require_can_read(actor)
     if not actor.in_section(int(row["section_id"])):
         raise Forbidden("This deposit is at a location outside your sections.")
-    row["status_label"] = rules.DEPOSIT_STATES.get(row["status"], row["status"])
+    row["status_label"] = DEPOSIT.label(row["status"])
     row["total_cents"] = int(row["cash_cents"]) + int(row["checks_cents"])
     row["denominations"] = rules.parse_denominations(row["denominations"])
     row["shifts"] = await DepositShift.select(
@@ -196,12 +198,21 @@ async def _load_for_change(actor: Principal, deposit_id: int) -> dict[str, Any]:
     return await get_deposit(actor, deposit_id)
 
 
+def verify_refusal(actor: Principal, deposit: dict[str, Any]) -> str | None:
+    """Why `actor` may not verify this deposit, or None when they may (the page shows it)."""
+    if not can(actor, Capability.VERIFY_DEPOSIT):
+        return "A lead, supervisor or administrator verifies a deposit."
+    if is_own_work(actor, deposit["prepared_by"]):
+        return "The person who prepared a deposit cannot verify it; ask a colleague."
+    return None
+
+
 async def verify(actor: Principal, deposit_id: int, counted_cash_cents: int) -> None:
     """A second person recounts the bag blind and confirms it holds what the slip says."""
     async with write_transaction():
         deposit = await _load_for_change(actor, deposit_id)
-        if deposit["prepared_by"] == actor.id:
-            raise Forbidden("The person who prepared a deposit cannot verify it; ask a colleague.")
+        if refusal := verify_refusal(actor, deposit):
+            raise Forbidden(refusal)
         if await counted_a_drawer_in(actor, deposit):
             raise Forbidden("This bag holds a drawer you worked or counted: someone who did "
                             "not handle its cash verifies it.")
@@ -217,7 +228,7 @@ async def verify(actor: Principal, deposit_id: int, counted_cash_cents: int) -> 
                     f"You counted {money(counted_cash_cents)}, which is not what the slip "
                     "says. Recount the bag with the preparer.")},
             )
-        await _move(deposit, rules.VERIFIED,
+        await _move(actor, deposit, rules.VERIFIED,
                     {Deposit.verified_by: actor.id, Deposit.verified_at: _now()})
         await record(actor, "deposit.verify", "deposit", deposit_id,
                      {"counted_cash_cents": counted_cash_cents})
@@ -234,19 +245,16 @@ async def counted_a_drawer_in(actor: Principal, deposit: dict[str, Any]) -> bool
 
 
 def may_verify(actor: Principal, deposit: dict[str, Any]) -> bool:
-    """Whether to offer the actor the (blind) verify form: a worker other than the preparer,
-    on a prepared bag (the drawer check is in `verify` and in `deposit_view`)."""
-    return (actor.role in rules.WORKING_ROLES and deposit["status"] == rules.PREPARED
-            and deposit["prepared_by"] != actor.id)
+    """Whether to offer the actor the (blind) verify form: someone allowed to verify, other
+    than the preparer, on a prepared bag (the drawer check is in `verify` and in `deposit_view`)."""
+    return deposit["status"] == rules.PREPARED and verify_refusal(actor, deposit) is None
 
 
-async def _move(deposit: dict[str, Any], new_status: str, values: dict[Any, Any]) -> None:
+async def _move(actor: Principal, deposit: dict[str, Any], new_status: DepositStatus,
+                values: dict[Any, Any]) -> None:
+    """The guarded state change (app.states); the caller audits the step with its journal entry."""
     rules.check_deposit_move(deposit["status"], new_status)
-    moved = await Deposit.update({Deposit.status: new_status, **values}).where(
-        (Deposit.id == deposit["id"]) & (Deposit.status == deposit["status"])
-    ).returning(Deposit.id)
-    if not moved:
-        raise Conflict("Someone else changed this deposit just now; reload and try again.")
+    await DEPOSIT.transition(deposit, new_status, actor, values=values, audit=False)
 
 
 async def send(actor: Principal, deposit_id: int) -> int:
@@ -255,7 +263,7 @@ async def send(actor: Principal, deposit_id: int) -> int:
         deposit = await _load_for_change(actor, deposit_id)
         if not deposit["verified_by"] or deposit["status"] != rules.VERIFIED:
             raise Conflict("A second person must verify the bag before it leaves the safe.")
-        await _move(deposit, rules.IN_TRANSIT, {Deposit.sent_by: actor.id, Deposit.sent_at: _now()})
+        await _move(actor, deposit, rules.IN_TRANSIT, {Deposit.sent_by: actor.id, Deposit.sent_at: _now()})
         legs = [
             ledger.Leg(DEPOSITS_IN_TRANSIT, int(deposit["total_cents"])),
             ledger.Leg(SAFE, -int(deposit["cash_cents"])),
@@ -289,7 +297,7 @@ async def confirm(actor: Principal, deposit_id: int, bank_amount_cents: int, not
                                       "against the slip; explain."},
             )
         status = rules.CONFIRMED if difference == 0 else rules.DISCREPANCY
-        await _move(deposit, status, {
+        await _move(actor, deposit, status, {
             Deposit.confirmed_by: actor.id, Deposit.confirmed_at: _now(),
             Deposit.bank_amount_cents: bank_amount_cents,
             Deposit.note: (deposit["note"] + "\n" + note.strip()).strip()[:2000],

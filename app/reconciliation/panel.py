@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.auth.capabilities import Capability
 from app.auth.principal import Principal
 from app.drawers.tables import Shift
 from app.reconciliation import deposits, rules, scope
 
 
 async def reconciliation_panel(principal: Principal) -> dict[str, Any] | None:
-    if principal.role not in rules.READING_ROLES:
+    if not principal.can(Capability.VIEW_RECONCILIATION):
         return None
     ids = await scope.location_ids(principal)
     if not ids:

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from app.auth.capabilities import Capability, can, require, require_not_own_work
 from app.auth.principal import Principal
-from app.auth.roles import Role
-from app.errors import Forbidden, ValidationFailed
+from app.drawers.states import ShiftStatus
+from app.errors import ValidationFailed
+from app.reconciliation.states import DEPOSIT, DepositStatus
 
 ACCEPT = "accept"
 RECOUNT = "recount"
@@ -44,41 +46,23 @@ REASON_CODES: dict[str, str] = {
     "other": "Other (explain in the note)",
 }
 
-#: Shift states (app.drawers): open → counted → approved, or back to recount.
-SHIFT_OPEN = "open"
-SHIFT_COUNTED = "counted"
-SHIFT_RECOUNT = "recount"
-SHIFT_APPROVED = "approved"
-
-#: Deposit states and the moves allowed between them: a bag is prepared by one person,
-#: verified by a second (a blind recount), sent to the bank and confirmed by it.
-PREPARED = "prepared"
-VERIFIED = "verified"
-IN_TRANSIT = "in_transit"
-CONFIRMED = "confirmed"
-DISCREPANCY = "discrepancy"
-DEPOSIT_STATES: dict[str, str] = {
-    PREPARED: "Prepared",
-    VERIFIED: "Verified",
-    IN_TRANSIT: "In transit",
-    CONFIRMED: "Confirmed by the bank",
-    DISCREPANCY: "Bank discrepancy",
-}
-DEPOSIT_MOVES: dict[str, frozenset[str]] = {
-    PREPARED: frozenset({VERIFIED}),
-    VERIFIED: frozenset({IN_TRANSIT}),
-    IN_TRANSIT: frozenset({CONFIRMED, DISCREPANCY}),
-    CONFIRMED: frozenset(),
-    DISCREPANCY: frozenset(),
-}
+#: Shift states live in app.drawers.states, deposit states in app.reconciliation.states;
+#: these names are kept for the reconciliation code that reads them.
+SHIFT_OPEN = ShiftStatus.OPEN
+SHIFT_COUNTED = ShiftStatus.COUNTED
+SHIFT_RECOUNT = ShiftStatus.RECOUNT
+SHIFT_APPROVED = ShiftStatus.APPROVED
+PREPARED = DepositStatus.PREPARED
+VERIFIED = DepositStatus.VERIFIED
+IN_TRANSIT = DepositStatus.IN_TRANSIT
+CONFIRMED = DepositStatus.CONFIRMED
+DISCREPANCY = DepositStatus.DISCREPANCY
+DEPOSIT_STATES = DEPOSIT.labels
 
 DEPOSIT_DUE_HOURS = 24
 
 #: US denominations in cents, largest first (bills then coins).
 DENOMINATIONS: tuple[int, ...] = (10000, 5000, 2000, 1000, 500, 200, 100, 50, 25, 10, 5, 1)
-
-WORKING_ROLES = frozenset({Role.LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR})
-READING_ROLES = frozenset({Role.LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.AUDITOR})
 
 
 def denomination_label(cents: int) -> str:
@@ -108,21 +92,17 @@ class Variance:
 
 
 def require_can_read(actor: Principal) -> None:
-    if actor.role not in READING_ROLES:
-        raise Forbidden("Your role does not give access to the day board.")
+    require(actor, Capability.VIEW_RECONCILIATION, "Your role does not give access to the day board.")
 
 
 def require_can_work(actor: Principal) -> None:
     """Leads, supervisors and administrators change reconciliation records; auditors never."""
-    if actor.role is Role.AUDITOR:
-        raise Forbidden("Auditors read and export; they change nothing.")
-    if actor.role not in WORKING_ROLES:
-        raise Forbidden("Only a lead, supervisor or administrator can do that.")
+    require(actor, Capability.WORK_RECONCILIATION)
 
 
 def require_not_own_shift(actor: Principal, clerk_id: int) -> None:
-    if actor.id == clerk_id:
-        raise Forbidden("Nobody reviews their own shift: ask another lead or a supervisor.")
+    require_not_own_work(actor, clerk_id,
+                         message="Nobody reviews their own shift: ask another lead or a supervisor.")
 
 
 def review_step(actor: Principal, outcome: str, variance_cents: int, lead_limit_cents: int) -> str:
@@ -136,7 +116,7 @@ def review_step(actor: Principal, outcome: str, variance_cents: int, lead_limit_
     if outcome not in OUTCOMES:
         raise ValidationFailed("Choose accept, recount or investigate.",
                                field_errors={"outcome": "Choose what should happen."})
-    if actor.can_decide:
+    if can(actor, Capability.DECIDE_VARIANCE):
         return DECISION
     if outcome in (ACCEPT, RECOUNT) and abs(variance_cents) <= lead_limit_cents:
         return DECISION
@@ -160,10 +140,10 @@ def check_reason(reason_code: str, note: str, variance_cents: int, outcome: str)
 
 
 def check_deposit_move(current: str, new: str) -> None:
-    if new not in DEPOSIT_MOVES.get(current, frozenset()):
+    if not DEPOSIT.can(current, new):
         raise ValidationFailed(
-            f"A deposit that is {DEPOSIT_STATES.get(current, current).lower()} cannot become "
-            f"{DEPOSIT_STATES.get(new, new).lower()}."
+            f"A deposit that is {DEPOSIT.label(current).lower()} cannot become "
+            f"{DEPOSIT.label(new).lower()}."
         )
 
 

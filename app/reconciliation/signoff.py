@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from app.audit.services import record
+from app.auth.capabilities import Capability, require, require_not_own_work
 from app.auth.principal import Principal
 from app.db import write_transaction
 from app.drawers.tables import Shift
@@ -33,13 +34,12 @@ async def sign_off(actor: Principal, location_id: int, business_date: date, *,
     counter can always open a shift and post a correction during business hours.
     """
     rules.require_can_work(actor)
-    if not actor.can_decide:
-        raise Forbidden("Only a supervisor or administrator signs off a day.")
+    require(actor, Capability.SIGN_OFF_DAY, "Only a supervisor or administrator signs off a day.")
     async with write_transaction():
         board = await boards.day_board(actor, location_id, business_date)
         board.now = now
-        if any(line.clerk_id == actor.id for line in board.shifts):
-            raise Forbidden("You worked a drawer this day; another supervisor signs it off.")
+        require_not_own_work(actor, *(line.clerk_id for line in board.shifts),
+                             message="You worked a drawer this day; another supervisor signs it off.")
         if blockers := board.sign_off_blockers:
             raise Conflict("The day cannot be signed off yet: " + " ".join(blockers))
         lock_id = await ledger.lock_day(actor, location_id, business_date)
@@ -70,8 +70,8 @@ async def post_adjustment(actor: Principal, location_id: int, corrects: date,
     off, so a signed-off day is corrected by an entry dated on an open day naming it.
     """
     rules.require_can_work(actor)
-    if not actor.can_decide:
-        raise Forbidden("Only a supervisor or administrator posts adjusting entries.")
+    require(actor, Capability.POST_ADJUSTMENT,
+            "Only a supervisor or administrator posts adjusting entries.")
     await scope.location(actor, location_id)
     if await Shift.exists().where((Shift.location == location_id)
                                   & (Shift.business_date == corrects)

@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.audit.services import record
+from app.auth.capabilities import Capability, can, require_section
 from app.auth.principal import Principal
-from app.auth.roles import Role
 from app.db import write_transaction
 from app.drawers import services as drawers
 from app.drawers import states
@@ -101,7 +101,7 @@ async def _settle(actor: Principal, shift: dict[str, Any], variance: rules.Varia
 
 
 async def _request_recount(actor: Principal, shift: dict[str, Any], reason: str) -> None:
-    if actor.role is Role.ADMINISTRATOR:  # drawers' overseers are leads and supervisors
+    if not can(actor, Capability.OVERSEE_DRAWERS):  # administrators do not work the counter
         await states.transition(shift, states.RECOUNT, actor, summary={"reason": reason})
     else:
         await drawers.request_recount(actor, int(shift["id"]), reason)
@@ -109,8 +109,8 @@ async def _request_recount(actor: Principal, shift: dict[str, Any], reason: str)
 
 def _check_scope(actor: Principal, shift: dict[str, Any]) -> None:
     rules.require_can_work(actor)
-    if not actor.in_section(int(shift["section_id"])):
-        raise Forbidden("This shift is at a location outside your sections.")
+    require_section(actor, int(shift["section_id"]),
+                    "This shift is at a location outside your sections.")
     rules.require_not_own_shift(actor, int(shift["clerk"]))
 
 
@@ -134,7 +134,7 @@ async def review(actor: Principal, shift_id: int, form: ReviewForm) -> ReviewRes
             counted_checks_cents=int(count["checks_cents"]),
         )
         step = rules.review_step(actor, form.outcome, variance.total_cents, limit)
-        if form.recommend_only and not actor.can_decide:
+        if form.recommend_only and not can(actor, Capability.DECIDE_VARIANCE):
             step = rules.RECOMMENDATION
         errors = rules.check_reason(form.reason_code, form.note, variance.total_cents,
                                     form.outcome)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from app.auth.capabilities import Capability, can
 from app.auth.principal import Principal
 from app.drawers.tables import Shift
 from app.formatting import money
@@ -28,7 +29,7 @@ def _moment(value: Any) -> datetime:
 
 
 async def _working_locations(principal: Principal) -> list[int]:
-    if principal.role not in rules.WORKING_ROLES:
+    if not can(principal, Capability.WORK_RECONCILIATION):
         return []
     return await scope.location_ids(principal)
 
@@ -59,7 +60,7 @@ async def variances(principal: Principal) -> list[WorkItem]:
     tz, items = get_settings().tz, []
     for s in shifts:
         waiting = pending.get(int(s["id"]))
-        if principal.can_decide:
+        if can(principal, Capability.DECIDE_VARIANCE):
             action, kind = "Decide", "variance.decide"
         elif waiting is None:
             action, kind = "Recommend", "variance.recommend"
@@ -67,7 +68,7 @@ async def variances(principal: Principal) -> list[WorkItem]:
             continue  # the lead's word is in: it waits for a supervisor now
         since = _moment(s["closed_at"])
         day = s["business_date"].isoformat()
-        note = " (a lead recommends)" if waiting and principal.can_decide else ""
+        note = " (a lead recommends)" if waiting and can(principal, Capability.DECIDE_VARIANCE) else ""
         items.append(WorkItem(
             kind=kind, area=AREA, action=action,
             title=f"Drawer {s['terminal']} of {s['clerk_name']}, {day}{note}",
@@ -100,7 +101,7 @@ async def deposits_to_verify(principal: Principal) -> list[WorkItem]:
 async def days_to_sign_off(principal: Principal) -> list[WorkItem]:
     """Days whose every drawer is approved and deposited, not yet signed off (supervisors,
     administrators; not a day they worked a drawer)."""
-    if not principal.can_decide:
+    if not can(principal, Capability.SIGN_OFF_DAY):
         return []
     ids = await _working_locations(principal)
     if not ids:
@@ -134,7 +135,7 @@ async def days_to_sign_off(principal: Principal) -> list[WorkItem]:
 @provider
 async def card_outcomes(principal: Principal) -> list[WorkItem]:
     """Card payments whose outcome a supervisor must settle."""
-    if not principal.can_decide:
+    if not can(principal, Capability.SETTLE_CARD_OUTCOME):
         return []
     ids = await _working_locations(principal)
     return [WorkItem(

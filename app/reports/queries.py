@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from app import sql
 from app.auth.principal import Principal
 from app.errors import ValidationFailed
 from app.formatting import business_date
@@ -83,7 +84,7 @@ def parse_period(raw_from: str, raw_to: str) -> Period:
 
 
 def _in(values: list[Any]) -> str:
-    return "(" + ", ".join("{}" for _ in values) + ")"
+    return sql.in_list(values)
 
 
 async def allowed_locations(actor: Principal, location_id: int | None) -> list[int]:

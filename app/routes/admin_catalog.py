@@ -5,19 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from app.auth.roles import Role
+from app.auth.capabilities import Capability
 from app.catalog import services as catalog
 from app.catalog.rules import PRODUCT_KINDS
 from app.errors import ValidationFailed
 from app.formatting import money
 from app.forms import FormReader
 from app.web.guards import requires
-from app.web.render import is_htmx, page, partial, principal, redirect
+from app.web.render import (
+    is_htmx,
+    list_page,
+    page,
+    partial,
+    principal,
+    redirect,
+)
 
-ADMIN = [requires(Role.ADMINISTRATOR)]
+ADMIN = [requires(Capability.MANAGE_CATALOG)]
 
 
 # ---------------------------------------------------------------- form parsing
@@ -57,9 +64,11 @@ def _amount_text(cents: int | None) -> str:
 
 
 @get("/admin/catalog", name="admin.catalog", guards=ADMIN)
-async def catalog_index(request: Request) -> Template:
-    return page(request, "catalog/index.html", {
-        "categories": await catalog.list_categories(), "products": await catalog.list_products(),
+async def catalog_index(request: Request, after: FromQuery[str] = "") -> Template:
+    found = (await catalog.product_page(after=after or None)).with_links(
+        "/admin/catalog", request.query_params)
+    return list_page(request, "catalog/index.html", "catalog/_product_rows.html", "product-rows", {
+        "categories": await catalog.list_categories(), "page": found, "products": found.rows,
     })
 
 

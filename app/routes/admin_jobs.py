@@ -7,14 +7,14 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.auth.roles import Role
+from app.auth.capabilities import Capability
 from app.jobs import overview
 from app.jobs.execute import enqueue, rerun
 from app.jobs.registry import load_all
 from app.web.guards import requires
 from app.web.render import page, redirect
 
-ADMIN = [requires(Role.ADMINISTRATOR)]
+ADMIN = [requires(Capability.MANAGE_JOBS)]
 
 
 @get("/admin/jobs", name="admin.jobs", guards=ADMIN)

@@ -7,14 +7,14 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
-from app.auth.roles import Role
+from app.auth.capabilities import Capability, can
 from app.errors import ValidationFailed
 from app.i18n import overview, review
 from app.web.guards import requires
 from app.web.render import form_data, page, principal, redirect, text
 
-READ = [requires(Role.ADMINISTRATOR, Role.AUDITOR)]
-ADMIN = [requires(Role.ADMINISTRATOR)]
+READ = [requires(Capability.VIEW_LANGUAGES)]
+ADMIN = [requires(Capability.REVIEW_TRANSLATIONS)]
 
 
 async def _page(request: Request, *, form: review.PopulationForm | None = None,
@@ -30,7 +30,7 @@ async def _page(request: Request, *, form: review.PopulationForm | None = None,
     return page(request, "admin/languages.html", {
         "states": states, "harbor": harbor, "values": values,
         "errors": error.field_errors if error else {}, "error": error.message if error else "",
-        "can_review": principal(request).role == Role.ADMINISTRATOR,
+        "can_review": can(principal(request), Capability.REVIEW_TRANSLATIONS),
     }, status=400 if error else 200)
 
 

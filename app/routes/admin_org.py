@@ -9,13 +9,13 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.auth.roles import Role
+from app.auth.capabilities import Capability
 from app.errors import ValidationFailed
 from app.org import services as org
 from app.web.guards import requires
 from app.web.render import int_or_none, overlong, page, principal, redirect, text
 
-ADMIN = [requires(Role.ADMINISTRATOR)]
+ADMIN = [requires(Capability.MANAGE_ORG)]
 
 
 def _section_form(form: FormMultiDict) -> org.SectionForm:

@@ -6,11 +6,11 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import Cookie, FormMultiDict
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app.audit.services import record
-from app.auth.roles import Role
+from app.auth.capabilities import Capability
 from app.errors import ValidationFailed
 from app.forms import FormReader
 from app.kiosk import devices
@@ -18,10 +18,10 @@ from app.org.services import list_locations
 from app.settings import get_settings
 from app.terminals import services as terminals
 from app.web.guards import requires
-from app.web.render import int_or_none, page, principal, redirect, text
+from app.web.render import int_or_none, list_page, page, principal, redirect, text
 from hardware.errors import HardwareError
 
-ADMIN = [requires(Role.ADMINISTRATOR)]
+ADMIN = [requires(Capability.MANAGE_TERMINALS)]
 
 
 def _form(form: FormMultiDict) -> terminals.TerminalForm:
@@ -71,10 +71,11 @@ async def _device_panel(terminal_id: int) -> dict[str, Any]:
 
 
 @get("/admin/terminals", name="admin.terminals", guards=ADMIN)
-async def terminal_index(request: Request) -> Template:
-    return page(request, "terminals/index.html", {
-        "terminals": await terminals.list_terminals(),
-        "this_browser": await _this_browser(request),
+async def terminal_index(request: Request, after: FromQuery[str] = "") -> Template:
+    found = (await terminals.terminal_page(after=after or None)).with_links(
+        "/admin/terminals", request.query_params)
+    return list_page(request, "terminals/index.html", "terminals/_rows.html", "terminal-rows", {
+        "page": found, "terminals": found.rows, "this_browser": await _this_browser(request),
     })
 
 

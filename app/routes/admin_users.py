@@ -6,17 +6,18 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app.auth import users
-from app.auth.roles import PIN_ROLES, Role
+from app.auth.capabilities import PIN_ROLES, Capability
+from app.auth.roles import Role
 from app.errors import ValidationFailed
 from app.org.services import list_sections
 from app.web.guards import requires
-from app.web.render import int_list, overlong, page, principal, redirect, text
+from app.web.render import int_list, list_page, overlong, page, principal, redirect, text
 
-ADMIN = [requires(Role.ADMINISTRATOR)]
+ADMIN = [requires(Capability.MANAGE_USERS)]
 LIMITS = {"username": 64, "full_name": 120, "email": 200, "badge_code": 64}
 
 
@@ -52,9 +53,11 @@ async def _form_page(
 
 
 @get("/admin/users", name="admin.users", guards=ADMIN)
-async def user_list(request: Request) -> Template:
-    return page(request, "admin/users.html", {
-        "users": await users.list_users(), "role_labels": {r.value: r.label for r in Role},
+async def user_list(request: Request, after: FromQuery[str] = "") -> Template:
+    found = (await users.list_users(after=after or None)).with_links(
+        "/admin/users", request.query_params)
+    return list_page(request, "admin/users.html", "admin/_user_rows.html", "user-rows", {
+        "page": found, "users": found.rows, "role_labels": {r.value: r.label for r in Role},
     })
 
 

@@ -9,12 +9,12 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from app.audit import services as audit
-from app.auth.roles import Role
+from app.auth.capabilities import Capability
 from app.web.exports import csv_download
 from app.web.guards import requires
-from app.web.render import page
+from app.web.render import list_page
 
-READERS = [requires(Role.ADMINISTRATOR, Role.AUDITOR)]
+READERS = [requires(Capability.VIEW_AUDIT)]
 PAGE_SIZE = 100
 CSV_COLUMNS = ["id", "at", "actor_name", "origin", "action", "object_type", "object_id", "summary"]
 
@@ -42,31 +42,31 @@ def _filter(request: Request) -> tuple[audit.AuditFilter, list[str]]:
 
 
 @get("/audit", name="audit", guards=READERS)
-async def audit_log(request: Request, page_number: FromQuery[int] = 1) -> Template:
+async def audit_log(request: Request, after: FromQuery[str] = "") -> Template:
     f, problems = _filter(request)
-    page_number = max(page_number, 1)
-    rows = await audit.search(f, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    events = (await audit.search(f, after=after or None, size=PAGE_SIZE)).with_links(
+        "/audit", request.query_params)
     total = await audit.count(f)
     context = {
-        "rows": rows, "total": total, "filter": f, "problems": problems,
-        "page_number": page_number, "pages": max(1, -(-total // PAGE_SIZE)),
+        "page": events, "rows": events.rows, "total": total, "filter": f, "problems": problems,
         "actions": await audit.distinct_values("action"),
         "object_types": await audit.distinct_values("object_type"),
         "users": await audit.distinct_values("actor_name"),
         "query": request.url.query or "",
     }
-    template = "audit/_rows.html" if request.headers.get("hx-request") == "true" else "audit/log.html"
-    return page(request, template, context)
+    return list_page(request, "audit/log.html", "audit/_rows.html", "audit-rows", context)
 
 
 @get("/audit.csv", name="audit.csv", guards=READERS)
 async def audit_csv(request: Request) -> Response[bytes]:
     f, _ = _filter(request)
     rows: list[dict[str, object]] = []
-    offset = 0
-    while batch := await audit.search(f, limit=1000, offset=offset):
-        rows.extend({**row, "at": row["at"].isoformat()} for row in batch)
-        offset += len(batch)
+    after: str | None = None
+    while True:
+        batch = await audit.search(f, after=after, size=1000)
+        rows.extend({**row, "at": row["at"].isoformat()} for row in batch.rows)
+        if not (after := batch.next_after):
+            break
     return csv_download(CSV_COLUMNS, rows, f"audit-{date.today().isoformat()}.csv")
 
 

@@ -13,6 +13,7 @@ from app.auth.errors import SignInFailed
 from app.auth.sessions import COOKIE_NAME, end_session, start_session
 from app.auth.signin import check_password
 from app.settings import get_settings
+from app.web.guards import PUBLIC
 from app.web.render import form_data, page, text
 from app.web.session_middleware import client_origin
 
@@ -24,14 +25,14 @@ def _safe_next(target: str) -> str:
     return "/"
 
 
-@get("/login", name="login")
+@get("/login", name="login", opt=PUBLIC)
 async def login_form(request: Request, next: FromQuery[str] = "/") -> Template | Redirect:
     if request.scope.get("user"):
         return Redirect(path="/", status_code=HTTP_303_SEE_OTHER)
     return page(request, "auth/login.html", {"next": _safe_next(next), "username": ""})
 
 
-@post("/login", name="login.submit")
+@post("/login", name="login.submit", opt=PUBLIC)
 async def login(request: Request) -> Template | Redirect:
     form = await form_data(request)
     username = text(form, "username", 64)
@@ -58,7 +59,7 @@ async def login(request: Request) -> Template | Redirect:
     return response
 
 
-@post("/logout", name="logout")
+@post("/logout", name="logout", opt=PUBLIC)
 async def logout(request: Request) -> Redirect:
     token = request.cookies.get(COOKIE_NAME, "")
     user = request.scope.get("user")

@@ -10,13 +10,13 @@ from typing import Any
 from litestar import Request, get
 from litestar.response import Template
 
-from app.auth.roles import Role
+from app.auth.capabilities import Capability
 from app.mail.devserver import maildir_path, received
 from app.settings import get_settings
 from app.web.guards import requires
 from app.web.render import page
 
-STAFF = [requires(*Role)]
+STAFF = [requires(Capability.VIEW_HOME)]
 
 
 def _summary(message: EmailMessage) -> dict[str, Any]:

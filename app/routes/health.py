@@ -7,11 +7,12 @@ import logging
 from litestar import Response, get
 
 from app.db import ping
+from app.web.guards import PUBLIC
 
 log = logging.getLogger("faredesk.health")
 
 
-@get("/healthz", name="healthz", cache=False)
+@get("/healthz", name="healthz", cache=False, opt=PUBLIC)
 async def healthz() -> Response[dict[str, str]]:
     try:
         await ping()

@@ -7,7 +7,7 @@ from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Template
 
-from app.auth.roles import Role
+from app.auth.capabilities import Capability
 from app.errors import Forbidden, ValidationFailed
 from app.inventory import queries, setup
 from app.inventory.authority import sections_in_scope
@@ -17,8 +17,7 @@ from app.inventory.states import FORM_KINDS, KIND_LABELS, RULES, LocationKind, l
 from app.web.guards import requires
 from app.web.render import int_or_none, is_htmx, page, partial, principal
 
-R = Role
-READ = [requires(R.COORDINATOR, R.LEAD, R.SUPERVISOR, R.ADMINISTRATOR, R.AUDITOR)]
+READ = [requires(Capability.VIEW_INVENTORY)]
 
 #: what the templates need to name things
 NAMES = {"kind_label": label, "location_kinds": KIND_LABELS, "form_kinds": FORM_KINDS,

@@ -11,7 +11,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.auth.roles import Role
+from app.auth.capabilities import Capability
 from app.errors import DomainError, ValidationFailed
 from app.inventory import counts, services, setup
 from app.inventory.authority import sections_in_scope
@@ -21,10 +21,9 @@ from app.routes.inventory import NAMES
 from app.web.guards import requires
 from app.web.render import int_or_none, is_htmx, page, principal, redirect, text
 
-R = Role
-WORK = [requires(R.COORDINATOR, R.LEAD, R.SUPERVISOR, R.ADMINISTRATOR)]
-DECIDE = [requires(R.SUPERVISOR, R.ADMINISTRATOR)]
-ADMIN = [requires(R.ADMINISTRATOR)]
+WORK = [requires(Capability.WORK_INVENTORY)]
+DECIDE = [requires(Capability.APPROVE_STOCK_COUNT)]
+ADMIN = [requires(Capability.MANAGE_INVENTORY)]
 
 
 def _status(error: DomainError | None, request: Request) -> int:

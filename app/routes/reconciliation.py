@@ -9,7 +9,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from app.auth.roles import Role
+from app.auth.capabilities import Capability
 from app.drawers import services as drawers
 from app.drawers.denominations import denominations
 from app.errors import DomainError, ValidationFailed
@@ -24,10 +24,12 @@ from app.web.exports import CSV_MEDIA_TYPE, cents, csv_bytes, download, to_csv
 from app.web.guards import requires
 from app.web.render import is_htmx, page, principal, redirect
 
-R = Role
-READ = [requires(R.LEAD, R.SUPERVISOR, R.ADMINISTRATOR, R.AUDITOR)]
-WORK = [requires(R.LEAD, R.SUPERVISOR, R.ADMINISTRATOR)]
-DECIDE = [requires(R.SUPERVISOR, R.ADMINISTRATOR)]
+READ = [requires(Capability.VIEW_RECONCILIATION)]
+WORK = [requires(Capability.WORK_RECONCILIATION)]
+REVIEW = [requires(Capability.RECOMMEND_VARIANCE)]
+VERIFY = [requires(Capability.VERIFY_DEPOSIT)]
+SIGN_OFF = [requires(Capability.SIGN_OFF_DAY)]
+ADJUST = [requires(Capability.POST_ADJUSTMENT)]
 
 
 def board_url(location_id: int, day: date) -> str:
@@ -193,7 +195,7 @@ async def shift_review(request: Request, shift_id: FromPath[int]) -> Template:
     return await _shift_page(request, shift_id)
 
 
-@post("/reconciliation/shift/{shift_id:int}/review", name="reconciliation.review", guards=WORK)
+@post("/reconciliation/shift/{shift_id:int}/review", name="reconciliation.review", guards=REVIEW)
 async def review_shift(request: Request, shift_id: FromPath[int]) -> Template | Redirect:
     reader = FormReader(await request.form())
     data = variances.ReviewForm(
@@ -261,6 +263,7 @@ async def _deposit_page(request: Request, deposit_id: int, error: DomainError | 
     deposit = await deposits.get_deposit(principal(request), deposit_id)
     return page(request, "reconciliation/deposit.html", {
         "deposit": deposit, "rules": rules,
+        "verify_refusal": deposits.verify_refusal(principal(request), deposit),
         "url": board_url(int(deposit["location"]), deposit["business_date"]),
         "errors": error.field_errors if error else {}, "error": error.message if error else "",
         "values": values or {},
@@ -281,7 +284,7 @@ async def deposit_slip(request: Request, deposit_id: FromPath[int]) -> Response[
 
 
 @post("/reconciliation/deposit/{deposit_id:int}/verify", name="reconciliation.verify",
-      guards=WORK)
+      guards=VERIFY)
 async def verify_deposit(request: Request, deposit_id: FromPath[int]) -> Template | Redirect:
     reader = FormReader(await request.form())
     amount = reader.money("counted_cash")
@@ -324,7 +327,7 @@ async def confirm_deposit(request: Request, deposit_id: FromPath[int]) -> Templa
 
 
 @post("/reconciliation/{location_id:int}/{day:date}/sign-off", name="reconciliation.sign_off",
-      guards=DECIDE)
+      guards=SIGN_OFF)
 async def sign_off(request: Request, location_id: FromPath[int], day: FromPath[date]) -> Template | Redirect:
     try:
         await signoff.sign_off(principal(request), location_id, day)
@@ -335,7 +338,7 @@ async def sign_off(request: Request, location_id: FromPath[int], day: FromPath[d
 
 
 @post("/reconciliation/{location_id:int}/{day:date}/adjust", name="reconciliation.adjust",
-      guards=DECIDE)
+      guards=ADJUST)
 async def adjust(request: Request, location_id: FromPath[int], day: FromPath[date]) -> Template | Redirect:
     reader = FormReader(await request.form())
     amount = reader.money("amount", allow_negative=True)

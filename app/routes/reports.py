@@ -9,7 +9,7 @@ from litestar import Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from app.auth.roles import Role
+from app.auth.capabilities import Capability
 from app.errors import ValidationFailed
 from app.formatting import business_date
 from app.reconciliation import scope
@@ -18,7 +18,8 @@ from app.web.exports import CSV_MEDIA_TYPE, cents, csv_bytes, download, to_csv
 from app.web.guards import requires
 from app.web.render import int_or_none, page, principal
 
-READ = [requires(Role.LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR, Role.AUDITOR)]
+READ = [requires(Capability.VIEW_REPORTS)]
+EXPORT = [requires(Capability.EXPORT_REPORTS)]
 SPANS = (30, 90)
 
 
@@ -56,7 +57,7 @@ async def reports_page(request: Request) -> Template:
     })
 
 
-@get("/reports/revenue.csv", name="reports.revenue_csv", guards=READ)
+@get("/reports/revenue.csv", name="reports.revenue_csv", guards=EXPORT)
 async def revenue_csv(request: Request, by: FromQuery[str] = "product") -> Response[bytes]:
     period, location_id, _ = _params(request)
     rows = await queries.revenue_by(principal(request), by, period, location_id)
@@ -66,7 +67,7 @@ async def revenue_csv(request: Request, by: FromQuery[str] = "product") -> Respo
     return _csv(body, f"revenue-by-{by}-{period.date_from}-{period.date_to}.csv")
 
 
-@get("/reports/over-short.csv", name="reports.over_short_csv", guards=READ)
+@get("/reports/over-short.csv", name="reports.over_short_csv", guards=EXPORT)
 async def over_short_csv(request: Request) -> Response[bytes]:
     _, location_id, _ = _params(request)
     rows = await queries.over_short_by_clerk(principal(request), SPANS, location_id)

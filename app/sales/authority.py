@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from app.auth.capabilities import Capability, check_authority, roles_phrase
 from app.auth.principal import Principal
-from app.auth.roles import Role
 from app.errors import Forbidden
 from app.settings import get_settings
 
@@ -27,11 +27,12 @@ class OverrideAction(StrEnum):
     SALE_EXCEPTION = "sale_exception"
 
 
-OVERRIDE_ROLES: dict[OverrideAction, frozenset[Role]] = {
-    OverrideAction.VOID: frozenset({Role.LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR}),
-    OverrideAction.REFUND: frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}),
-    OverrideAction.SETTLE_CARD: frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR}),
-    OverrideAction.SALE_EXCEPTION: frozenset({Role.LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR}),
+#: The capability (app.auth.capabilities) each override needs of the person signing it off.
+OVERRIDE_CAPABILITY: dict[OverrideAction, Capability] = {
+    OverrideAction.VOID: Capability.OVERRIDE_VOID,
+    OverrideAction.REFUND: Capability.OVERRIDE_AT_KIOSK,
+    OverrideAction.SETTLE_CARD: Capability.SETTLE_CARD_OUTCOME,
+    OverrideAction.SALE_EXCEPTION: Capability.APPROVE_SALE_EXCEPTION,
 }
 
 
@@ -61,8 +62,8 @@ def check_override(
     required = needs_override(action, amount_cents)
     if override is None:
         if required:
-            roles = " or ".join(r.label.lower() for r in sorted(OVERRIDE_ROLES[action]))
-            raise Forbidden(f"This {action.value} needs a {roles} to sign it off with their PIN.")
+            who = roles_phrase(OVERRIDE_CAPABILITY[action])
+            raise Forbidden(f"This {action.value} needs {who} to sign it off with their PIN.")
         return None
     check_decider(action, actor=override, doer_id=clerk.id, section_id=section_id)
     return override
@@ -70,9 +71,10 @@ def check_override(
 
 def check_decider(action: OverrideAction, *, actor: Principal, doer_id: int, section_id: int) -> None:
     """The actor may decide `action` on work done by `doer_id` at a location of `section_id`."""
-    if actor.role not in OVERRIDE_ROLES[action]:
-        raise Forbidden(f"A {actor.role.label.lower()} cannot sign off a {action.value.replace('_', ' ')}.")
-    if actor.id == doer_id:
-        raise Forbidden("Nobody signs off their own transaction: ask another supervisor.")
-    if not actor.in_section(section_id):
-        raise Forbidden("That supervisor does not run this location's section.")
+    check_authority(
+        actor, OVERRIDE_CAPABILITY[action], section_id=section_id, doer_ids=(doer_id,),
+        capability_message=(f"A {actor.role.label.lower()} cannot sign off a "
+                            f"{action.value.replace('_', ' ')}."),
+        own_work_message="Nobody signs off their own transaction: ask another supervisor.",
+        section_message="That supervisor does not run this location's section.",
+    )

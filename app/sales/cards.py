@@ -39,6 +39,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.audit.services import record
+from app.auth.capabilities import Capability, can, is_own_work
 from app.auth.principal import Principal
 from app.db import engine, write_transaction
 from app.drawers.services import require_open_shift, require_selling_shift
@@ -492,7 +493,8 @@ async def refund_unused_card_payment(
             raise CardPaymentProblem("That card refund has been recorded already.")
         if original["status"] not in USABLE_STATUSES or is_used(original):
             raise CardPaymentProblem("That card charge is not an unused approved charge.")
-        if actor.id not in (refund["clerk"], original["clerk"]) and not actor.can_decide:
+        if not (is_own_work(actor, refund["clerk"], original["clerk"])
+                or can(actor, Capability.SETTLE_CARD_OUTCOME)):
             raise Forbidden("Only the clerk who ran the refund or a supervisor can record it.")
         note = f"Returned by card refund {refund_reference}"
         changed = await PaymentAttempt.update({

@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass
 
 from app import sql
-from app.db import is_sqlite
 
 RECEIPT_DIGITS = 6
 _SCAN_RE = re.compile(r"^R-(?P<terminal>[A-Z0-9][A-Z0-9-]{0,19})-(?P<number>\d{1,9})$")
@@ -46,9 +45,7 @@ def next_sale_id_sql() -> str:
     PostgreSQL: nextval of the id sequence (never handed out twice). SQLite: max + 1, safe
     because the IMMEDIATE transaction holds the write lock until commit.
     """
-    if is_sqlite():
-        return "(SELECT COALESCE(MAX(id), 0) + 1 FROM sale)"
-    return "nextval(pg_get_serial_sequence('sale', 'id'))"
+    return sql.next_id("sale")
 
 
 def receipt_code(location_code: str, terminal_code: str, number: int) -> str:

@@ -427,7 +427,7 @@ async def _check_card_tenders(
 #: Links an unused, usable card payment to a sale; returns its id (no row: taken meanwhile).
 _CLAIM_ATTEMPT_SQL = """
 UPDATE payment_attempt SET sale = {{}}
-WHERE reference = {{}} AND sale IS NULL AND status IN ({statuses})
+WHERE reference = {{}} AND sale IS NULL AND status IN {statuses}
 RETURNING id
 """
 
@@ -435,7 +435,7 @@ RETURNING id
 async def _claim_attempts(references: Sequence[str], sale_id: int) -> None:
     """Link each card payment to the sale; refuses one that another sale took meanwhile."""
     usable = list(cards.USABLE_STATUSES)
-    claim_sql = _CLAIM_ATTEMPT_SQL.format(statuses=", ".join(["{}"] * len(usable)))
+    claim_sql = _CLAIM_ATTEMPT_SQL.format(statuses=sql.in_list(usable))
     for reference in references:
         claimed = await sql.fetch(claim_sql, sale_id, reference, *usable)
         if not claimed:

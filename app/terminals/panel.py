@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.auth.capabilities import Capability
 from app.auth.principal import Principal
-from app.auth.roles import Role
 from app.drawers.tables import Shift
 from app.sales import cards
 from app.terminals.services import list_terminals
 
-PANEL_ROLES = frozenset({Role.CLERK, Role.LEAD, Role.SUPERVISOR, Role.ADMINISTRATOR})
-
 
 async def terminals_panel(principal: Principal) -> dict[str, Any] | None:
-    if principal.role not in PANEL_ROLES:
+    if not (principal.can(Capability.USE_KIOSK) or principal.can(Capability.MANAGE_TERMINALS)):
         return None
     terminals = [t for t in await list_terminals() if t["active"]]
     if not principal.all_sections:
@@ -38,4 +36,4 @@ async def terminals_panel(principal: Principal) -> dict[str, Any] | None:
         sorted({int(t["location"]) for t in terminals}))
     return {"template": "terminals/_home_panel.html", "terminals": terminals,
             "card_outcomes": len(outcomes),
-            "is_admin": principal.role is Role.ADMINISTRATOR}
+            "is_admin": principal.can(Capability.MANAGE_TERMINALS)}

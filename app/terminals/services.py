@@ -15,11 +15,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.audit.services import record
+from app.auth.capabilities import Capability, require
 from app.auth.principal import Principal
-from app.auth.roles import Role
 from app.db import write_transaction
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.org.tables import Location
+from app.pagination import Keyset, Page, keyset_page
 from app.settings import get_settings
 from app.terminals.tables import KioskEnrollment, Terminal
 
@@ -43,8 +44,8 @@ def token_hash(token: str) -> str:
 
 
 def _require_admin(actor: Principal) -> None:
-    if actor.role is not Role.ADMINISTRATOR:
-        raise Forbidden("Only an administrator can change terminals and kiosk enrolments.")
+    require(actor, Capability.MANAGE_TERMINALS,
+            "Only an administrator can change terminals and kiosk enrolments.")
 
 
 @dataclass(frozen=True)
@@ -134,20 +135,40 @@ async def set_active(actor: Principal, terminal_id: int, active: bool) -> None:
                      "terminal", terminal_id)
 
 
-async def list_terminals() -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = await Terminal.select(
+#: The terminal list reads by code (unique).
+BY_CODE = Keyset((Terminal.code,))
+
+
+def _terminal_query() -> Any:
+    return Terminal.select(
         *Terminal.all_columns(), Terminal.location.name.as_alias("location_name"),
         Terminal.location.code.as_alias("location_code"),
-    ).order_by(Terminal.code)
+    )
+
+
+async def terminal_page(*, after: str | None = None, size: int = 100) -> Page:
+    """One page of terminals by code, each with its number of enrolled browsers."""
+    found = await keyset_page(_terminal_query(), BY_CODE, after=after, size=size)
+    await _count_enrolments(found.rows)
+    return found
+
+
+async def list_terminals() -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = await _terminal_query().order_by(Terminal.code)
+    await _count_enrolments(rows)
+    return rows
+
+
+async def _count_enrolments(rows: list[dict[str, Any]]) -> None:
+    ids = [row["id"] for row in rows] or [-1]
     enrolled = await KioskEnrollment.select(KioskEnrollment.terminal).where(
-        KioskEnrollment.revoked_at.is_null()
+        KioskEnrollment.revoked_at.is_null() & KioskEnrollment.terminal.is_in(ids)
     )
     counts: dict[int, int] = {}
     for e in enrolled:
         counts[e["terminal"]] = counts.get(e["terminal"], 0) + 1
     for row in rows:
         row["enrolled"] = counts.get(row["id"], 0)
-    return rows
 
 
 async def get_terminal(terminal_id: int) -> dict[str, Any]:

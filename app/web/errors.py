@@ -20,6 +20,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from app.errors import DomainError
 from app.navigation import nav_for
+from app.web.htmx import is_htmx
 
 log = logging.getLogger("faredesk.errors")
 
@@ -54,10 +55,10 @@ def _error_response(
         "nav": nav_for(user) if user else [],
         "current_path": request.url.path,
     }
-    is_htmx = request.headers.get("hx-request") == "true"
-    template = "errors/_error.html" if is_htmx else "errors/error.html"
+    htmx = is_htmx(request)
+    template = "errors/_error.html" if htmx else "errors/error.html"
     # htmx does not swap 4xx/5xx by default: ask it to show the message in the page's alert slot.
-    headers = {"HX-Retarget": "#alerts", "HX-Reswap": "innerHTML"} if is_htmx else {}
+    headers = {"HX-Retarget": "#alerts", "HX-Reswap": "innerHTML"} if htmx else {}
     return Template(template_name=template, context=context, status_code=status, headers=headers)
 
 
@@ -68,7 +69,7 @@ def domain_error_handler(request: Request, exc: DomainError) -> Response:
 
 
 def not_authorized_handler(request: Request, exc: NotAuthorizedException) -> Response:
-    if request.headers.get("hx-request") == "true":
+    if is_htmx(request):
         return Response(content="", status_code=401, headers={"HX-Redirect": "/login"})
     target = "/login"
     if request.method == "GET" and request.url.path not in ("/", "/login"):

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from litestar import Request
 from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from app.auth.capabilities import can
 from app.auth.principal import Principal
 from app.auth.sessions import set_flash
 from app.navigation import nav_for
+from app.web.htmx import is_htmx
+
+__all__ = ["is_htmx"]  # re-exported: routes import it with the other render helpers
 
 
 def principal(request: Request) -> Principal:
@@ -19,8 +25,11 @@ def principal(request: Request) -> Principal:
     return user
 
 
-def is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true"
+@pass_context
+def template_can(context: Context, capability: str, who: Principal | None = None) -> bool:
+    """Template global `can('verify_deposit')`: whether the signed-in user (or `who`, e.g. the
+    clerk at a kiosk) has the capability. Templates ask by capability, never by role."""
+    return can(who if who is not None else context.get("user"), capability)
 
 
 def page(
@@ -37,6 +46,20 @@ def page(
         ctx.setdefault("flash", active.flash)
         request.state.clear_flash = active.session_id
     return Template(template_name=template, context=ctx, status_code=status)
+
+
+def rows_requested(request: Request, target: str) -> bool:
+    """Whether htmx asks for only the rows of a list (its request targets the rows' element)."""
+    return is_htmx(request) and request.headers.get("hx-target") == target
+
+
+def list_page(request: Request, template: str, rows_template: str, target: str,
+              context: dict[str, Any]) -> Template:
+    """One URL for a list: the full page, or only `rows_template` when htmx asks for the rows
+    (the element with id `target`). Paginate with `app.pagination.keyset_page`."""
+    if rows_requested(request, target):
+        return partial(request, rows_template, context)
+    return page(request, template, context)
 
 
 def partial(

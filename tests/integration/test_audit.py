@@ -233,7 +233,7 @@ async def test_htmx_filter_returns_only_the_rows(browser: Browser) -> None:
     admin = await make_user(Role.ADMINISTRATOR)
     await signed_in(browser, admin)
     response = await browser.get("/audit", params={"action": f"{tag}.approve"},
-                                 headers={"hx-request": "true"})
+                                 headers={"hx-request": "true", "hx-target": "audit-rows"})
     assert response.status_code == 200
     assert "<html" not in response.text
     assert 'data-testid="audit-table"' in response.text and "alice approves 101" in response.text

@@ -15,6 +15,7 @@ from app.auth.roles import Role
 from app.db import engine, write_transaction
 from app.ledger import services as ledger
 from app.ledger.accounts import (
+    ACCOUNTS_RECEIVABLE,
     CARD_CLEARING,
     CARD_FEE_REVENUE,
     CHART,
@@ -259,6 +260,65 @@ async def test_shift_balances_and_balance_by_shift(org: Org, clerk: Principal) -
     with pytest.raises(LedgerError, match="another location"):
         await ledger.post(kind="sale", actor=clerk, location_id=elsewhere.location_id,
                           business_date=DAY, shift_id=shift_id, legs=sale_legs())
+
+
+async def test_shift_figures_come_from_ledger_functions(org: Org, clerk: Principal) -> None:
+    """What drawers and the day board read: per-kind drawer cash, per-shift and per-day sums."""
+    from app.drawers import services as drawers
+    from tests.integration.test_drawers_support import make_terminal
+
+    terminal_id = await make_terminal(org.location_id)
+    shift_id = await drawers.open_shift(clerk, terminal_id=terminal_id,
+                                        location_id=org.location_id,
+                                        denominations={2000: 5}, business_date=DAY)
+    await ledger.post(kind="sale", actor=clerk, location_id=org.location_id, business_date=DAY,
+                      shift_id=shift_id, legs=[Leg(DRAWER_CASH, 1_250, tender_kind="cash"),
+                                               Leg(FARE_REVENUE, -1_250)])
+    assert await ledger.shift_totals_by_kind(shift_id, DRAWER_CASH) == {"shift_open": 10_000,
+                                                                             "sale": 1_250}
+    assert await ledger.balances_by_shift([shift_id, -1]) == {
+        shift_id: {DRAWER_CASH: 11_250, SAFE: -10_000, FARE_REVENUE: -1_250}}
+    assert await ledger.balances_by_shift([]) == {}
+    day = await ledger.day_balances(org.location_id, DAY)
+    assert day[DRAWER_CASH] == 11_250 and sum(day.values()) == 0
+    with pytest.raises(LedgerError):
+        await ledger.shift_totals_by_kind(shift_id, "petty_cash")
+
+
+async def test_a_leg_names_its_party_and_a_reversal_keeps_it(org: Org, clerk: Principal) -> None:
+    """The generic party dimension (receivables will tag a customer account this way)."""
+    party = ("customer_account", 9_000_000 + org.location_id)
+    txn_id = await ledger.post(
+        kind="invoice", actor=clerk, location_id=org.location_id, business_date=DAY,
+        legs=[Leg(ACCOUNTS_RECEIVABLE, 4_200, party_type=party[0], party_id=party[1]),
+              Leg(FARE_REVENUE, -4_200)])
+    legs = (await ledger.get_transaction(txn_id))["legs"]
+    assert [(leg["party_type"], leg["party_id"]) for leg in legs] == [party, (None, None)]
+    assert await ledger.balance(ACCOUNTS_RECEIVABLE, party=party) == 4_200
+    assert await ledger.balance(ACCOUNTS_RECEIVABLE, party=(party[0], party[1] + 1)) == 0
+    await ledger.reverse(txn_id, actor=clerk, business_date=DAY, memo="wrong account")
+    assert await ledger.balance(ACCOUNTS_RECEIVABLE, party=party) == 0
+
+
+def test_the_ledger_imports_no_area_of_work() -> None:
+    """The ledger sits at the bottom: it may use the foundation (db, sql, errors, audit, users,
+    locations) but no area (drawers, terminals, catalog, sales, reconciliation ...)."""
+    import ast
+    from pathlib import Path
+
+    foundation = ("app.ledger", "app.db", "app.sql", "app.errors", "app.audit", "app.auth",
+                  "app.org")
+    ledger_dir = Path(ledger.__file__).parent
+    imported = set()
+    for path in ledger_dir.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+    from_app = {name for name in imported if name == "app" or name.startswith("app.")}
+    assert from_app and all(name.startswith(foundation) or name == "app" for name in from_app), (
+        sorted(from_app))
 
 
 @pytest.mark.parametrize("table", ["journal_txn", "posting"])

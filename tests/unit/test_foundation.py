@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.auth.capabilities import PIN_ROLES, Capability, roles_with
 from app.auth.passwords import hash_secret, password_problem, pin_problem, verify_secret
 from app.auth.principal import Principal
-from app.auth.roles import PIN_ROLES, Role, parse_role
+from app.auth.roles import Role, parse_role
 from app.navigation import ENABLED_HREFS, NAV_ITEMS, nav_for
 from app.routes.auth import _safe_next
 from app.web.exports import neutralise, to_csv
@@ -45,9 +46,10 @@ def test_six_roles_and_who_decides() -> None:
     assert {r.value for r in Role} == {"clerk", "coordinator", "lead", "supervisor",
                                        "administrator", "auditor"}
     assert {Role.CLERK, Role.LEAD, Role.SUPERVISOR} == PIN_ROLES
-    assert principal(Role.SUPERVISOR).can_decide and not principal(Role.LEAD).can_decide
-    assert principal(Role.LEAD).can_recommend and not principal(Role.CLERK).can_recommend
-    assert not principal(Role.AUDITOR).can_decide
+    decide, recommend = Capability.DECIDE_VARIANCE, Capability.RECOMMEND_VARIANCE
+    assert principal(Role.SUPERVISOR).can(decide) and not principal(Role.LEAD).can(decide)
+    assert principal(Role.LEAD).can(recommend) and not principal(Role.CLERK).can(recommend)
+    assert not principal(Role.AUDITOR).can(decide)
     with pytest.raises(ValueError, match="unknown role"):
         parse_role("emperor")
 
@@ -64,8 +66,9 @@ def test_navigation_shows_enabled_entries_for_the_role_only() -> None:
         items = nav_for(principal(role))
         assert items[0].label == "Home"
         for item in items:
-            assert role in item.roles and item.href in ENABLED_HREFS
-        assert {i.href for i in NAV_ITEMS if role in i.roles and i.href in ENABLED_HREFS} == {
+            assert role in roles_with(item.capability) and item.href in ENABLED_HREFS
+        assert {i.href for i in NAV_ITEMS
+                if role in roles_with(i.capability) and i.href in ENABLED_HREFS} == {
             i.href for i in items}
     admin_only = {"/admin/users", "/admin/org"}
     assert admin_only <= {i.href for i in nav_for(principal(Role.ADMINISTRATOR))}
