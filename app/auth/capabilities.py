@@ -44,7 +44,8 @@ class Capability(StrEnum):
     VERIFY_DEPOSIT = "verify_deposit"
     SIGN_OFF_DAY = "sign_off_day"
     POST_ADJUSTMENT = "post_adjustment"
-    # the platform: My work, background jobs
+    # the platform: one's own notifications, My work, background jobs
+    USE_NOTIFICATIONS = "use_notifications"  # one's own inbox: read, mark read, preferences
     VIEW_MY_WORK = "view_my_work"
     MANAGE_JOBS = "manage_jobs"
     # fare media inventory
@@ -74,10 +75,11 @@ class Capability(StrEnum):
 
 C = Capability
 
-_COUNTER = {C.VIEW_HOME, C.USE_KIOSK, C.VIEW_MY_WORK}
-_COORDINATOR = {C.VIEW_HOME, C.VIEW_MY_WORK, C.VIEW_INVENTORY, C.WORK_INVENTORY}
-_READER = {C.VIEW_HOME, C.VIEW_RECONCILIATION, C.VIEW_REPORTS, C.EXPORT_REPORTS,
-           C.VIEW_INVENTORY}
+_COUNTER = {C.VIEW_HOME, C.USE_NOTIFICATIONS, C.USE_KIOSK, C.VIEW_MY_WORK}
+_COORDINATOR = {C.VIEW_HOME, C.USE_NOTIFICATIONS, C.VIEW_MY_WORK, C.VIEW_INVENTORY,
+                C.WORK_INVENTORY}
+_READER = {C.VIEW_HOME, C.USE_NOTIFICATIONS, C.VIEW_RECONCILIATION, C.VIEW_REPORTS,
+           C.EXPORT_REPORTS, C.VIEW_INVENTORY}
 _LEAD = _READER | _COORDINATOR | {
     C.USE_KIOSK, C.OVERSEE_DRAWERS, C.OVERRIDE_VOID, C.APPROVE_SALE_EXCEPTION,
     C.WORK_RECONCILIATION, C.RECOMMEND_VARIANCE, C.VERIFY_DEPOSIT,

@@ -7,6 +7,7 @@ from litestar.response import Template
 
 from app.mail import services
 from app.settings import get_settings
+from app.web.guards import PUBLIC
 from app.web.render import form_data, page, text
 
 
@@ -15,14 +16,14 @@ def _context(address: str, token: str, **extra: object) -> dict[str, object]:
             "valid": bool(address) and services.valid_opt_out(address, token), **extra}
 
 
-@get("/mail/opt-out", name="mail.opt_out")
+@get("/mail/opt-out", name="mail.opt_out", opt=PUBLIC)
 async def opt_out_form(request: Request) -> Template:
     q = request.query_params
     return page(request, "mail_public/opt_out.html",
                 _context(q.get("address", "")[:320], q.get("token", "")[:64]))
 
 
-@post("/mail/opt-out", name="mail.opt_out.confirm")
+@post("/mail/opt-out", name="mail.opt_out.confirm", opt=PUBLIC)
 async def opt_out_confirm(request: Request) -> Template:
     form = await form_data(request)
     address, token = text(form, "address", 320).lower(), text(form, "token", 64)

@@ -6,11 +6,12 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from app.auth.capabilities import Capability
 from app.notifications import services
-from app.web.guards import signed_in
+from app.web.guards import requires
 from app.web.render import form_data, is_htmx, page, partial, principal, redirect
 
-GUARDS = [signed_in]
+GUARDS = [requires(Capability.USE_NOTIFICATIONS)]
 
 
 @get("/notifications/bell", name="notifications.bell", guards=GUARDS)

@@ -25,6 +25,7 @@ from piccolo.conf.apps import Finder
 from app.auth.sessions import COOKIE_NAME
 from app.auth.tables import UserSession
 from app.settings import get_settings
+from app.web.guards import declared_capability
 from tests.fixtures import Browser
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -61,6 +62,7 @@ class Endpoint:
     method: str
     template: str  # the path as declared, e.g. /admin/users/{user_id:int}
     handler: str
+    capability: str | None = None  # what the route declares (app.web.guards.declared_capability)
 
     @property
     def path(self) -> str:
@@ -82,7 +84,8 @@ def route_table(app: Litestar) -> list[Endpoint]:
             continue
         for handler in route.route_handlers:
             for method in sorted(handler.http_methods):
-                endpoints.append(Endpoint(method, route.path, handler.handler_name))
+                endpoints.append(Endpoint(method, route.path, handler.handler_name,
+                                          declared_capability(handler)))
     return sorted(set(endpoints), key=lambda e: (e.template, e.method))
 
 

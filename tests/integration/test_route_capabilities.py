@@ -21,7 +21,10 @@ from tests.fixtures import Browser, app_instance, make_org, make_user, signed_in
 #: The routes anyone may reach, by path and method.
 PUBLIC_ROUTES = {("/login", "GET"), ("/login", "POST"), ("/logout", "POST"),
                  ("/healthz", "GET"), ("/static/{file_path:path}", "GET"),
-                 ("/static/{file_path:path}", "HEAD")}
+                 ("/static/{file_path:path}", "HEAD"),
+                 # the public pages for riders (language access) and the mail opt-out link
+                 ("/fares", "GET"), ("/language", "POST"),
+                 ("/mail/opt-out", "GET"), ("/mail/opt-out", "POST")}
 
 
 def _routes() -> list[tuple[str, str, HTTPRouteHandler]]:

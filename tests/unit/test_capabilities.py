@@ -45,6 +45,15 @@ EXPECTED: dict[Capability, set[Role]] = {
     C.VERIFY_DEPOSIT: {LEAD, SUP, ADMIN},
     C.SIGN_OFF_DAY: {SUP, ADMIN},
     C.POST_ADJUSTMENT: {SUP, ADMIN},
+    C.USE_NOTIFICATIONS: {CLERK, COORD, LEAD, SUP, ADMIN, AUD},
+    C.VIEW_MY_WORK: {CLERK, COORD, LEAD, SUP, ADMIN},
+    C.MANAGE_JOBS: {ADMIN},
+    C.VIEW_INVENTORY: {COORD, LEAD, SUP, ADMIN, AUD},
+    C.WORK_INVENTORY: {COORD, LEAD, SUP, ADMIN},
+    C.APPROVE_STOCK_COUNT: {SUP, ADMIN},
+    C.MANAGE_INVENTORY: {ADMIN},
+    C.VIEW_LANGUAGES: {ADMIN, AUD},
+    C.REVIEW_TRANSLATIONS: {ADMIN},
     C.VIEW_REPORTS: {LEAD, SUP, ADMIN, AUD},
     C.EXPORT_REPORTS: {LEAD, SUP, ADMIN, AUD},
     C.VIEW_AUDIT: {ADMIN, AUD},
@@ -75,8 +84,9 @@ def test_who_holds_each_capability(capability: Capability) -> None:
 
 def test_an_auditor_changes_nothing() -> None:
     changes = {cap for cap in Capability
-               if cap not in {C.VIEW_HOME, C.VIEW_RECONCILIATION, C.VIEW_REPORTS,
-                              C.EXPORT_REPORTS, C.VIEW_AUDIT, C.ACT_IN_ALL_SECTIONS}}
+               if cap not in {C.VIEW_HOME, C.USE_NOTIFICATIONS, C.VIEW_RECONCILIATION,
+                              C.VIEW_REPORTS, C.EXPORT_REPORTS, C.VIEW_AUDIT,
+                              C.VIEW_INVENTORY, C.VIEW_LANGUAGES, C.ACT_IN_ALL_SECTIONS}}
     assert not any(can(person(AUD), cap) for cap in changes)
     with pytest.raises(Forbidden, match="Auditors read and export"):
         require(person(AUD), C.WORK_RECONCILIATION)
