@@ -26,7 +26,8 @@ def test_shifts_and_deposits_are_declared_once_on_the_helper() -> None:
         ShiftStatus.RECOUNT: {ShiftStatus.COUNTED},
         ShiftStatus.APPROVED: set(),
     }
-    assert DEPOSIT.can("prepared", "in_transit") and DEPOSIT.can("in_transit", "discrepancy")
+    assert DEPOSIT.can("prepared", "verified") and DEPOSIT.can("verified", "in_transit")
+    assert DEPOSIT.can("in_transit", "discrepancy") and not DEPOSIT.can("prepared", "in_transit")
     assert not DEPOSIT.can("prepared", "confirmed") and not DEPOSIT.can("confirmed", "prepared")
     assert not DEPOSIT.can("prepared", "lost")  # not a status at all
     with pytest.raises(Conflict, match="A deposit that is prepared cannot become confirmed"):
