@@ -7,10 +7,12 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.notifications import services
-from app.web.guards import signed_in
+from app.web.guards import not_auditor, signed_in
 from app.web.render import form_data, is_htmx, page, partial, principal, redirect
 
 GUARDS = [signed_in]
+#: Marking read and choosing email are changes: not for auditors, who change nothing.
+CHANGES = [signed_in, not_auditor]
 
 
 @get("/notifications/bell", name="notifications.bell", guards=GUARDS)
@@ -26,7 +28,7 @@ async def index(request: Request) -> Template:
         "rows": await services.recent(me), "unread": await services.unread_count(me)})
 
 
-@post("/notifications/{notification_id:int}/read", name="notifications.read", guards=GUARDS)
+@post("/notifications/{notification_id:int}/read", name="notifications.read", guards=CHANGES)
 async def read_one(request: Request, notification_id: FromPath[int]) -> Redirect | Template:
     me = principal(request).id
     await services.mark_read(me, notification_id)
@@ -36,7 +38,7 @@ async def read_one(request: Request, notification_id: FromPath[int]) -> Redirect
     return await redirect(request, "/notifications")
 
 
-@post("/notifications/read-all", name="notifications.read_all", guards=GUARDS)
+@post("/notifications/read-all", name="notifications.read_all", guards=CHANGES)
 async def read_all(request: Request) -> Redirect:
     n = await services.mark_read(principal(request).id)
     return await redirect(request, "/notifications", f"{n} notification(s) marked read.")
@@ -48,7 +50,7 @@ async def preferences(request: Request) -> Template:
                 {"kinds": await services.preferences(principal(request).id)})
 
 
-@post("/notifications/preferences", name="notifications.preferences.save", guards=GUARDS)
+@post("/notifications/preferences", name="notifications.preferences.save", guards=CHANGES)
 async def save_preferences(request: Request) -> Redirect:
     form = await form_data(request)
     chosen = {str(v) for v in form.getall("email", []) if str(v) in services.KINDS}
