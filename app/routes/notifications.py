@@ -8,7 +8,7 @@ from litestar.response import Redirect, Template
 
 from app.notifications import services
 from app.web.guards import not_auditor, signed_in
-from app.web.render import form_data, is_htmx, page, partial, principal, redirect
+from app.web.render import form_data, page, partial, principal, redirect
 
 GUARDS = [signed_in]
 #: Marking read and choosing email are changes: not for auditors, who change nothing.
@@ -29,12 +29,8 @@ async def index(request: Request) -> Template:
 
 
 @post("/notifications/{notification_id:int}/read", name="notifications.read", guards=CHANGES)
-async def read_one(request: Request, notification_id: FromPath[int]) -> Redirect | Template:
-    me = principal(request).id
-    await services.mark_read(me, notification_id)
-    if is_htmx(request):
-        return partial(request, "notifications/_bell.html",
-                       {"unread": await services.unread_count(me), "oob": True})
+async def read_one(request: Request, notification_id: FromPath[int]) -> Redirect:
+    await services.mark_read(principal(request).id, notification_id)
     return await redirect(request, "/notifications")
 
 
