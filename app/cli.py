@@ -164,11 +164,12 @@ def dev_smtp(port: int) -> None:
 
 @main.command("dev")
 @click.option("--port", default=None, type=int, help="Default FAREDESK_PORT (8000).")
-def dev(port: int | None) -> None:
+@click.option("--smtp-port", default=8025, type=int, help="The development SMTP server's port.")
+def dev(port: int | None, smtp_port: int) -> None:
     """`make run`: the web server with a worker and a loopback SMTP server as child processes."""
     from app.mail.devrun import run_dev
 
-    run_dev(port)
+    run_dev(port, smtp_port)
 
 
 def _add_hardware_commands() -> None:

@@ -56,13 +56,13 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
             child.wait(timeout=5)
 
 
-def run_dev(port: int | None) -> None:
+def run_dev(port: int | None, smtp_port: int = DEV_SMTP_PORT) -> None:
     settings = get_settings()
     port = port or settings.port
-    env = {**os.environ, "FAREDESK_SMTP_URL": f"smtp://127.0.0.1:{DEV_SMTP_PORT}",
+    env = {**os.environ, "FAREDESK_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
            "PICCOLO_CONF": "app.piccolo_conf"}
     env.setdefault("FAREDESK_PUBLIC_URL", f"http://127.0.0.1:{port}")
-    children = [_child("dev-smtp", "--port", str(DEV_SMTP_PORT), env=env),
+    children = [_child("dev-smtp", "--port", str(smtp_port), env=env),
                 _child("worker", env=env)]
     web = _child("serve", "--port", str(port), env=env)
     signal.signal(signal.SIGTERM, lambda *_: web.terminate())

@@ -7,7 +7,7 @@ from litestar.response import Template
 
 from app.mail import services
 from app.settings import get_settings
-from app.web.guards import PUBLIC
+from app.web.guards import PUBLIC, not_auditor
 from app.web.render import form_data, page, text
 
 
@@ -23,7 +23,7 @@ async def opt_out_form(request: Request) -> Template:
                 _context(q.get("address", "")[:320], q.get("token", "")[:64]))
 
 
-@post("/mail/opt-out", name="mail.opt_out.confirm", opt=PUBLIC)
+@post("/mail/opt-out", name="mail.opt_out.confirm", opt=PUBLIC, guards=[not_auditor])
 async def opt_out_confirm(request: Request) -> Template:
     form = await form_data(request)
     address, token = text(form, "address", 320).lower(), text(form, "token", 64)

@@ -8,10 +8,12 @@ from litestar.response import Redirect, Template
 
 from app.auth.capabilities import Capability
 from app.notifications import services
-from app.web.guards import requires
-from app.web.render import form_data, is_htmx, page, partial, principal, redirect
+from app.web.guards import not_auditor, requires
+from app.web.render import form_data, page, partial, principal, redirect
 
 GUARDS = [requires(Capability.USE_NOTIFICATIONS)]
+#: Marking read and choosing email are changes: not for auditors, who change nothing.
+CHANGES = [requires(Capability.USE_NOTIFICATIONS), not_auditor]
 
 
 @get("/notifications/bell", name="notifications.bell", guards=GUARDS)
@@ -27,17 +29,13 @@ async def index(request: Request) -> Template:
         "rows": await services.recent(me), "unread": await services.unread_count(me)})
 
 
-@post("/notifications/{notification_id:int}/read", name="notifications.read", guards=GUARDS)
-async def read_one(request: Request, notification_id: FromPath[int]) -> Redirect | Template:
-    me = principal(request).id
-    await services.mark_read(me, notification_id)
-    if is_htmx(request):
-        return partial(request, "notifications/_bell.html",
-                       {"unread": await services.unread_count(me), "oob": True})
+@post("/notifications/{notification_id:int}/read", name="notifications.read", guards=CHANGES)
+async def read_one(request: Request, notification_id: FromPath[int]) -> Redirect:
+    await services.mark_read(principal(request).id, notification_id)
     return await redirect(request, "/notifications")
 
 
-@post("/notifications/read-all", name="notifications.read_all", guards=GUARDS)
+@post("/notifications/read-all", name="notifications.read_all", guards=CHANGES)
 async def read_all(request: Request) -> Redirect:
     n = await services.mark_read(principal(request).id)
     return await redirect(request, "/notifications", f"{n} notification(s) marked read.")
@@ -49,7 +47,7 @@ async def preferences(request: Request) -> Template:
                 {"kinds": await services.preferences(principal(request).id)})
 
 
-@post("/notifications/preferences", name="notifications.preferences.save", guards=GUARDS)
+@post("/notifications/preferences", name="notifications.preferences.save", guards=CHANGES)
 async def save_preferences(request: Request) -> Redirect:
     form = await form_data(request)
     chosen = {str(v) for v in form.getall("email", []) if str(v) in services.KINDS}

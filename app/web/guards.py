@@ -59,3 +59,11 @@ def declared_capability(handler: BaseRouteHandler) -> Capability | str | None:
     if opt.get("public"):
         return "public"
     return None
+
+
+def not_auditor(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Anyone but a signed-in auditor (auditors read and export; they change nothing), so a
+    public form (an email's opt-out link) stays open to the public."""
+    principal: Principal | None = connection.scope.get("user")
+    if principal is not None and principal.role is Role.AUDITOR:
+        raise PermissionDeniedException("Auditors read and export; they change nothing.")
