@@ -5,8 +5,9 @@ Route guards (`app.web.guards.requires(Capability.X)`), navigation, services and
 authority rules every workflow shares live here too:
 
 - `can` / `require`: the actor's role carries the capability;
-- `require_section`: a supervisor or lead acts only inside their own sections (administrators
-  and auditors see every section, `ACT_IN_ALL_SECTIONS`);
+- `require_section` / `in_section` for one object, `section_filter` in a query: a supervisor or
+  lead acts only inside their own sections (administrators and auditors see every section,
+  `ACT_IN_ALL_SECTIONS`);
 - `require_not_own_work`: nobody approves, verifies, witnesses or signs off their own work.
 
 `check_authority` runs the three in that order, which is what a decision on someone's work
@@ -17,7 +18,7 @@ needs. A new workflow adds its capabilities to `Capability` and to the roles in
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.auth.roles import Role
 from app.errors import Forbidden
@@ -152,6 +153,14 @@ def require(actor: Principal, capability: Capability, message: str | None = None
 def in_section(actor: Principal, section_id: int) -> bool:
     """Section scope: administrators and auditors everywhere, everyone else in their own."""
     return can(actor, Capability.ACT_IN_ALL_SECTIONS) or section_id in actor.section_ids
+
+
+def section_filter(actor: Principal, section_column: Any) -> Any | None:
+    """Section scope in the query: a where-clause keeping rows whose `section_column` is one of
+    the actor's sections, or None when the actor sees every section (add nothing)."""
+    if can(actor, Capability.ACT_IN_ALL_SECTIONS):
+        return None
+    return section_column.is_in(list(actor.section_ids) or [-1])
 
 
 def require_section(actor: Principal, section_id: int, message: str | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.audit.tables import AuditEvent
-from app.auth.capabilities import Capability
+from app.auth.capabilities import Capability, section_filter
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.auth.tables import User
@@ -27,10 +27,11 @@ async def _my_org(principal: Principal) -> dict[str, Any]:
         Location.id, Location.name, Location.address, Location.opening_hours,
         Location.section.name.as_alias("section_name"),
     ).where(Location.active.eq(True)).order_by(Location.name)
-    if not principal.all_sections:
-        ids = list(principal.section_ids) or [-1]
-        sections = sections.where(Section.id.is_in(ids))
-        locations = locations.where(Location.section.is_in(ids))
+    own_sections = section_filter(principal, Section.id)
+    own_locations = section_filter(principal, Location.section)
+    if own_sections is not None and own_locations is not None:
+        sections = sections.where(own_sections)
+        locations = locations.where(own_locations)
     return {"sections": await sections, "locations": await locations}
 
 

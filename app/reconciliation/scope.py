@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.auth.capabilities import section_filter
 from app.auth.principal import Principal
 from app.errors import Forbidden, NotFound
 from app.org.tables import Location
@@ -19,8 +20,8 @@ async def locations(actor: Principal) -> list[dict[str, Any]]:
         Location.id, Location.code, Location.name, Location.section,
         Location.section.name.as_alias("section_name"),
     ).where(Location.active.eq(True)).order_by(Location.name)
-    if not actor.all_sections:
-        query = query.where(Location.section.is_in(list(actor.section_ids) or [-1]))
+    if (in_scope := section_filter(actor, Location.section)) is not None:
+        query = query.where(in_scope)
     rows: list[dict[str, Any]] = await query
     return rows
 

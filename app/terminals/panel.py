@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.auth.capabilities import Capability
+from app.auth.capabilities import Capability, section_filter
 from app.auth.principal import Principal
+from app.drawers.states import DRAWER_IN_USE
 from app.drawers.tables import Shift
+from app.org.tables import Location
 from app.sales import cards
 from app.terminals.services import list_terminals
 
@@ -16,11 +18,8 @@ async def terminals_panel(principal: Principal) -> dict[str, Any] | None:
     if not (principal.can(Capability.USE_KIOSK) or principal.can(Capability.MANAGE_TERMINALS)):
         return None
     terminals = [t for t in await list_terminals() if t["active"]]
-    if not principal.all_sections:
-        from app.org.tables import Location
-
-        locations = await Location.select(Location.id).where(
-            Location.section.is_in(list(principal.section_ids) or [-1]))
+    if (in_scope := section_filter(principal, Location.section)) is not None:
+        locations = await Location.select(Location.id).where(in_scope)
         mine = {int(row["id"]) for row in locations}
         terminals = [t for t in terminals if int(t["location"]) in mine]
     if not terminals:
@@ -28,7 +27,7 @@ async def terminals_panel(principal: Principal) -> dict[str, Any] | None:
     open_shifts = await Shift.select(
         Shift.terminal, Shift.clerk.full_name.as_alias("clerk_name"), Shift.status,
     ).where(Shift.terminal.is_in([t["id"] for t in terminals])
-            & Shift.status.is_in(["open", "recount"]))
+            & Shift.status.is_in(sorted(DRAWER_IN_USE)))
     by_terminal = {int(s["terminal"]): s for s in open_shifts}
     for terminal in terminals:
         terminal["shift"] = by_terminal.get(int(terminal["id"]))

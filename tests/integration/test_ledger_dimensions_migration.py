@@ -159,21 +159,20 @@ def _fresh_database_url(tmp: Path) -> str:
     base = os.environ.get("FAREDESK_TEST_DATABASE_URL", "").strip()
     if not base:
         return f"sqlite:///{tmp / 'dimensions.sqlite3'}"
-    import asyncpg
+    from urllib.parse import urlsplit, urlunsplit
 
-    from app.db import make_engine
+    import asyncpg
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     url = f"{base}_dims{('_' + worker) if worker else ''}"
-    config = make_engine(url).config  # type: ignore[attr-defined]
+    name = urlsplit(url).path.lstrip("/")
+    server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
 
     async def recreate() -> None:
-        conn = await asyncpg.connect(host=config["host"], port=config["port"],
-                                     user=config["user"], password=config["password"] or None,
-                                     database="postgres")
+        conn = await asyncpg.connect(server)
         try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{config["database"]}" WITH (FORCE)')
-            await conn.execute(f'CREATE DATABASE "{config["database"]}"')
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{name}"')
         finally:
             await conn.close()
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 
 from app.audit.tables import AuditEvent
@@ -30,7 +33,10 @@ async def test_register_terminal_defaults_devices_from_settings(browser: Browser
     assert row["printer_url"] == "tcp://10.0.0.5:9100" and row["paper_width_mm"] == 58
     assert await AuditEvent.exists().where(
         (AuditEvent.action == "terminal.create") & (AuditEvent.object_id == str(row["id"])))
-    listing = await browser.get("/admin/terminals")
+    listing = await browser.get("/admin/terminals")  # by code, a page at a time
+    while code not in listing.text and (
+            more := re.search(r'href="([^"]+)" data-testid="pager-next"', listing.text)):
+        listing = await browser.get(unescape(more.group(1)))
     assert code in listing.text and "Window 3" in listing.text
 
 

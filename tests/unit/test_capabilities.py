@@ -135,3 +135,15 @@ def test_check_authority_is_rank_then_own_work_then_section(
     else:
         with pytest.raises(Forbidden, match=refusal):
             check()
+
+
+def test_section_scope_in_a_query_is_one_helper() -> None:
+    from app.auth.capabilities import section_filter
+    from app.org.tables import Location
+
+    assert section_filter(person(ADMIN, ()), Location.section) is None
+    assert section_filter(person(AUD, ()), Location.section) is None
+    mine = section_filter(person(SUP, (3, 4)), Location.section)
+    assert mine is not None and mine.values == [3, 4]  # type: ignore[attr-defined]
+    nowhere = section_filter(person(LEAD, ()), Location.section)
+    assert nowhere.values == [-1]  # type: ignore[union-attr]
