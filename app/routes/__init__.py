@@ -11,6 +11,7 @@ from app.routes import (
     home,
     kiosk,
     kiosk_outcomes,
+    kiosk_pick,
     kiosk_refund,
     kiosk_sale,
     kiosk_shift,
@@ -32,6 +33,7 @@ ROUTE_HANDLERS = [
     *kiosk_sale.ROUTES,
     *kiosk_refund.ROUTES,
     *kiosk_outcomes.ROUTES,
+    *kiosk_pick.ROUTES,
     *reconciliation.ROUTES,
     *reports.ROUTES,
 ]
