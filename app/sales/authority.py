@@ -17,6 +17,7 @@ from enum import StrEnum
 from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.errors import Forbidden
+from app.formatting import with_article
 from app.settings import get_settings
 
 
@@ -62,7 +63,7 @@ def check_override(
     if override is None:
         if required:
             roles = " or ".join(r.label.lower() for r in sorted(OVERRIDE_ROLES[action]))
-            raise Forbidden(f"This {action.value} needs a {roles} to sign it off with their PIN.")
+            raise Forbidden(f"This {action.value} needs {with_article(roles)} to sign it off with their PIN.")
         return None
     check_decider(action, actor=override, doer_id=clerk.id, section_id=section_id)
     return override
@@ -71,7 +72,8 @@ def check_override(
 def check_decider(action: OverrideAction, *, actor: Principal, doer_id: int, section_id: int) -> None:
     """The actor may decide `action` on work done by `doer_id` at a location of `section_id`."""
     if actor.role not in OVERRIDE_ROLES[action]:
-        raise Forbidden(f"A {actor.role.label.lower()} cannot sign off a {action.value.replace('_', ' ')}.")
+        who = with_article(actor.role.label.lower()).capitalize()
+        raise Forbidden(f"{who} cannot sign off {with_article(action.value.replace('_', ' '))}.")
     if actor.id == doer_id:
         raise Forbidden("Nobody signs off their own transaction: ask another supervisor.")
     if not actor.in_section(section_id):
