@@ -7,6 +7,7 @@ the tile, and every control the clerk can touch is at least 44×44 CSS pixels.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -41,7 +42,7 @@ TILE_PROBLEMS = """() => {
   return {problems, tiles: document.querySelectorAll('.pbtn').length};
 }"""
 
-#: Visible controls smaller than 44×44 CSS pixels.
+#: Visible controls smaller than 44×44 CSS pixels, or past the edge of the screen.
 SMALL_TARGETS = """() => {
   const small = [];
   const scope = document.querySelector('dialog[open]') || document;
@@ -51,6 +52,8 @@ SMALL_TARGETS = """() => {
     const r = el.getBoundingClientRect();
     const style = getComputedStyle(el);
     if (!r.width || !r.height || style.visibility === 'hidden') return;
+    if (r.right > window.innerWidth + 0.5 || r.left < -0.5)
+      small.push(`${el.dataset.testid || el.tagName + ' ' + el.textContent.trim().slice(0, 24)}: off screen`);
     if (r.width < 44 || r.height < 44)
       small.push(`${el.dataset.testid || el.tagName + ' ' + el.textContent.trim().slice(0, 24)}: ` +
                  `${Math.round(r.width)}×${Math.round(r.height)}`);
@@ -107,9 +110,14 @@ def test_counter_at_1024_and_1280_nothing_cut_and_every_target_44px(
     tap(page, "TB-10")  # a cart line: its − and + buttons are measured too
     for width, height in ((1024, 768), (1280, 800)):
         page.set_viewport_size({"width": width, "height": height})
+        page.evaluate("document.getElementById('pgrid').scrollTop = 0")
         page.wait_for_timeout(100)
         assert_counter_fits(page)
-        shot(page, f"sell-{width}x{height}")
+        # Tiles below the fold: the list says so at its lower edge (scrollbars may be hidden).
+        scrolls = page.evaluate("(g => g.scrollHeight > g.clientHeight)(document.getElementById('pgrid'))")
+        expect(page.locator("[data-scroll-hint]")).to_have_class(
+            re.compile(r"more-below") if scrolls else re.compile(r"^(?!.*more-below)"))
+        shot(page, f"sell-{width}x{height}")  # docs/kiosk/ holds a copy for the guide
     page.set_viewport_size({"width": 1024, "height": 768})
 
     # Tabs: the chosen one is the selected tab (and says so to assistive technology).
@@ -246,3 +254,30 @@ def test_search_works_from_the_keyboard(page: Page, live_server: LiveServer) -> 
     expect(page.locator("[data-testid=pass-month-modal]")).to_have_count(0)
     expect(page.locator("[data-testid=cart]")).to_contain_text("Monthly pass – Adult")
     expect(scan).to_be_focused()
+
+
+def test_every_counter_screen_has_44px_targets_at_1024(page: Page, live_server: LiveServer) -> None:
+    """Beyond the selling screen: the done screen, receipts, refund, drawer, close, sign-in."""
+    open_counter(page, live_server)
+    tap(page, "TB-10")
+    settled(page)
+    page.keyboard.press("F4")
+    settled(page)
+    page.keyboard.press("F4")  # exact: the sale is done
+    expect(page.locator("[data-testid=sale-done]")).to_be_visible()
+    receipt = page.inner_text("[data-testid=receipt-code]")
+    screens: dict[str, list[str]] = {"sale done": page.evaluate(SMALL_TARGETS)}
+    for name in ("receipts", "card-outcomes", "drawer/paid_in", "drawer/paid_out",
+                 "drawer/safe_drop", "drawer/no_sale", "shift/close"):
+        page.goto(f"/kiosk/{name}")
+        screens[name] = page.evaluate(SMALL_TARGETS)
+    page.goto("/kiosk/refund")
+    page.fill("[data-testid=receipt-lookup]", receipt)
+    page.click("[data-testid=find-sale]")
+    expect(page.locator("[data-testid=refund-submit]")).to_be_visible()
+    screens["refund"] = page.evaluate(SMALL_TARGETS)
+    shot(page, "refund-1024x768")
+    page.click("[data-testid=kiosk-sign-out]")
+    expect(page.locator("[data-testid=kiosk-signin]")).to_be_visible()
+    screens["sign-in"] = page.evaluate(SMALL_TARGETS)
+    assert {name: small for name, small in screens.items() if small} == {}

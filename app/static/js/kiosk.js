@@ -170,6 +170,20 @@
   });
   document.body.addEventListener("kiosk:closeModal", closeModal);
 
+  // --- A scrolling list says when more waits above or below ([data-scroll-hint] wraps it).
+  function hintScroll() {
+    document.querySelectorAll("[data-scroll-hint]").forEach(function (wrap) {
+      var list = wrap.firstElementChild;
+      if (!list) { return; }
+      wrap.classList.toggle("more-above", list.scrollTop > 2);
+      wrap.classList.toggle("more-below", list.scrollTop + list.clientHeight < list.scrollHeight - 2);
+    });
+  }
+  document.addEventListener("scroll", hintScroll, true);
+  window.addEventListener("resize", hintScroll);
+  document.addEventListener("DOMContentLoaded", hintScroll);
+  document.addEventListener("htmx:afterSettle", hintScroll);
+
   // --- Product tabs: the chosen tab is the selected one (aria-selected, one tab stop); arrow
   // keys, Home and End move between tabs and show their products.
   function selectTab(tab) {
