@@ -289,7 +289,15 @@
     } else if (e.key === "Enter") {
       if (!scan.value.trim()) { e.preventDefault(); scan.value = ""; return; }
       if (current) { e.preventDefault(); choose(current); return; }
-      if (all.length === 1 && freshFor(scan.value)) { e.preventDefault(); choose(all[0]); }
+      if (all.length && freshFor(scan.value)) {
+        e.preventDefault();
+        var typed = scan.value.trim().toLowerCase();
+        var exact = (all[0].getAttribute("data-code") || "").toLowerCase() === typed;
+        // The only match, or a code typed in full, is added; of several, the first is
+        // highlighted (Enter again adds it) rather than "nothing matches" beside a list.
+        if (all.length === 1 || exact) { choose(all[0]); } else { highlight(0); }
+        return;
+      }
       // Otherwise the form submits the code: a barcode, an exact code or a unique name.
     }
   });
