@@ -137,10 +137,30 @@ def business_date(at: datetime | None = None) -> date:
     return moment.astimezone(get_settings().tz).date()
 
 
+_AN_EXCEPTIONS = ("hour", "honest", "honour", "honor", "heir")
+_A_EXCEPTIONS = ("one", "once", "uni", "use", "usu", "uti", "eu", "ewe")
+
+
+def with_article(phrase: str) -> str:
+    """`phrase` with "a" or "an" before it, by how its first word sounds: "an adult",
+    "a youth", "an hour", "a unit". Codes and abbreviations are read as words."""
+    word = phrase.strip().lower()
+    if not word:
+        return phrase
+    if word.startswith(_AN_EXCEPTIONS):
+        article = "an"
+    elif word.startswith(_A_EXCEPTIONS):
+        article = "a"
+    else:
+        article = "an" if word[0] in "aeiou" else "a"
+    return f"{article} {phrase.strip()}"
+
+
 def register_filters(env: jinja2.Environment) -> None:
     filters: dict[str, Any] = {
         "money": money,
         "local_time": local_time,
         "short_date": short_date,
     }
+    env.filters["with_article"] = with_article
     env.filters.update(filters)

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from app.catalog.errors import LoadRefused, NotEligible, PassNotOnSale
-from app.formatting import money
+from app.formatting import money, with_article
 
 CARD_FEE = "card_fee"
 STORED_VALUE = "stored_value"
@@ -100,7 +100,7 @@ def check_card_eligibility(product: Mapping[str, Any], card_fare_category: str |
     if card_fare_category == category:
         return
     category_name = product.get("fare_category_name") or category
-    card_text = f"a {card_fare_category} card" if card_fare_category else "a full-fare card"
+    card_text = with_article(f"{card_fare_category} card") if card_fare_category else "a full-fare card"
     raise NotEligible(
         f"{product.get('name', 'This product')} is for {category_name} customers only; this is "
         f"{card_text}. Check the customer's permit or sell the matching product."

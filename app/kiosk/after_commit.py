@@ -28,7 +28,7 @@ from app.sales import printing
 log = logging.getLogger("faredesk.kiosk")
 
 #: Running device tasks (kept referenced so they are not garbage-collected mid-print).
-_TASKS: set[asyncio.Task[None]] = set()
+_TASKS: set[asyncio.Task[Any]] = set()
 _LOCKS: dict[int, asyncio.Lock] = {}
 
 DRAWER_OPENED = "drawer.opened"
@@ -47,19 +47,22 @@ def _lock(terminal: dict[str, Any]) -> asyncio.Lock:
     return _LOCKS.setdefault(int(terminal["id"]), asyncio.Lock())
 
 
-def in_background(terminal: dict[str, Any], step: Callable[[], Awaitable[None]]) -> None:
-    """Run ``step`` after the request, in this terminal's order; a fault is logged, never raised."""
+def in_background(terminal: dict[str, Any], step: Callable[[], Awaitable[Any]]) -> asyncio.Task[Any]:
+    """Run ``step`` after the request, in this terminal's order; a fault is logged, never raised.
+    The task's result is the step's (None after a fault): a caller may wait a moment for it."""
 
-    async def run() -> None:
+    async def run() -> Any:
         async with _lock(terminal):
             try:
-                await step()
+                return await step()
             except Exception:
                 log.exception("device step after commit failed on %s", terminal.get("code"))
+                return None
 
     task = asyncio.get_running_loop().create_task(run())
     _TASKS.add(task)
     task.add_done_callback(_TASKS.discard)
+    return task
 
 
 async def drain() -> None:
@@ -139,13 +142,13 @@ async def print_slip(terminal: dict[str, Any], movement_id: int, actor: Principa
     return ""
 
 
-def print_later(terminal: dict[str, Any], locale: str = "en") -> None:
+def print_later(terminal: dict[str, Any], locale: str = "en") -> asyncio.Task[PrintOutcome | None]:
     """Print what waits in the terminal's queue, after the request (Retry, Reprint)."""
 
-    async def steps() -> None:
-        await _print_waiting(terminal, locale)
+    async def steps() -> PrintOutcome:
+        return await print_queue(terminal, locale)
 
-    in_background(terminal, steps)
+    return in_background(terminal, steps)
 
 
 async def _print_waiting(terminal: dict[str, Any], locale: str = "en") -> None:

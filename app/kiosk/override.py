@@ -26,7 +26,11 @@ async def second_person(form: FormMultiDict, prefix: str, origin: str,
     if not login or not pin:
         raise SignInFailed("Enter both the username (or badge) and the PIN.",
                            field_errors={prefix: "Enter both the username and the PIN."})
-    person = await check_pin(login, pin, origin)
+    try:
+        person = await check_pin(login, pin, origin)
+    except SignInFailed as exc:  # name the fields, so the screen marks them and the PIN takes focus
+        raise SignInFailed(exc.message, field_errors={
+            prefix: "That username and PIN do not match: enter the PIN again."}) from exc
     if person.id == actor.id:
         raise SignInFailed("You cannot approve or witness your own action; ask another person.",
                            field_errors={prefix: "Another person must enter their PIN."})

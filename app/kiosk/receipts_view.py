@@ -3,6 +3,7 @@ database, so the screen is right after a reload or on another worker)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -79,11 +80,18 @@ async def reprint(at: AtKiosk, sale_id: int) -> None:
     after_commit.print_later(at.terminal, at.customer_language)
 
 
-async def retry(at: AtKiosk) -> None:
-    """Print the terminal's failed receipts again, apart from the request (they show as
-    printing until the printer answers)."""
+#: How long "Retry printing" waits for the printer before answering the clerk anyway.
+RETRY_WAIT_SECONDS = 3.0
+
+
+async def retry(at: AtKiosk) -> after_commit.PrintOutcome | None:
+    """Print the terminal's failed receipts again, apart from the request: wait a moment for
+    the outcome to tell the clerk, never longer (None: the printer has not answered yet; the
+    receipts show as printing until it does)."""
     await printing.requeue_failed(at.clerk, at.terminal_id)
-    after_commit.print_later(at.terminal, at.customer_language)
+    task = after_commit.print_later(at.terminal, at.customer_language)
+    done, _ = await asyncio.wait({task}, timeout=RETRY_WAIT_SECONDS)
+    return task.result() if done else None
 
 
 async def recent(at: AtKiosk) -> dict[str, Any]:

@@ -13,12 +13,11 @@ from app.catalog.rules import MONTHLY_PASS, PRODUCT_KINDS, month_label, sellable
 from app.formatting import business_date, money  # noqa: F401 - routes.kiosk_sale uses selling.money
 from app.i18n import receipts as receipt_i18n
 from app.kiosk import cart as carts
-from app.kiosk import devices
+from app.kiosk import devices, quick_cash
 from app.kiosk.context import AtKiosk
 from app.kiosk.web import is_htmx, kiosk_page, kiosk_partial, to_kiosk
 
 QUICK_LOADS = (500, 1000, 2000, 4000)
-QUICK_CASH = (500, 1000, 2000, 5000)
 
 
 async def grid(kind: str = "") -> list[dict[str, Any]]:
@@ -43,8 +42,8 @@ def kinds() -> list[tuple[str, str]]:
 
 
 def cart_context(state: carts.CartState) -> dict[str, Any]:
-    return {"cart": state, "checkout_key": carts.new_key(), "quick_cash": QUICK_CASH,
-            "quick_loads": QUICK_LOADS}
+    return {"cart": state, "checkout_key": carts.new_key(),
+            "quick_cash": quick_cash.amounts(state.remaining_cents), "quick_loads": QUICK_LOADS}
 
 
 async def sell_screen(request: Request, at: AtKiosk, shift: dict[str, Any],

@@ -12,7 +12,7 @@ from litestar import Request, Response
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from app.errors import DomainError
+from app.errors import DomainError, ValidationFailed
 from app.kiosk.context import NeedsClerk
 from app.settings import get_settings
 from app.terminals.services import EnrollmentProblem
@@ -65,7 +65,10 @@ KIOSK_TITLES = {"Conflict": "Not possible right now", "Not found": "Not found",
 
 
 def domain_error_handler(request: Request, exc: DomainError) -> Response:
-    context = {"status": exc.status_code, "title": KIOSK_TITLES.get(exc.title, exc.title),
+    title = KIOSK_TITLES.get(exc.title, exc.title)
+    if isinstance(exc, ValidationFailed) and not exc.field_errors:
+        title = DomainError.title  # no form was filled in: do not ask to check one
+    context = {"status": exc.status_code, "title": title,
                "message": exc.message, "field_errors": exc.field_errors}
     if is_htmx(request):
         # htmx does not swap 4xx: show the message in the screen's alert slot with a 200.

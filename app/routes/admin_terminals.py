@@ -8,9 +8,11 @@ from litestar import Request, get, post
 from litestar.datastructures import Cookie, FormMultiDict
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from app.audit.services import record
 from app.auth.capabilities import Capability
+from app.auth.sessions import COOKIE_NAME, end_session
 from app.errors import ValidationFailed
 from app.forms import FormReader
 from app.kiosk import devices
@@ -127,14 +129,18 @@ async def activate_terminal(request: Request, terminal_id: FromPath[int]) -> Red
 
 @post("/admin/terminals/{terminal_id:int}/enrol", name="admin.terminals.enrol", guards=ADMIN)
 async def enrol_this_browser(request: Request, terminal_id: FromPath[int]) -> Redirect:
+    """Make this browser a counter kiosk, and sign the administrator out of it: a counter must
+    not keep the back office signed in. The browser lands on the kiosk's sign-in."""
     form = await request.form()
-    token = await terminals.enrol_browser(principal(request), terminal_id, text(form, "label", 80))
-    terminal = await terminals.get_terminal(terminal_id)
-    target = "/kiosk" if text(form, "then") == "kiosk" else f"/admin/terminals/{terminal_id}"
-    response = await redirect(
-        request, target,
-        f"This browser is now enrolled as kiosk {terminal['code']}. Open /kiosk to use it.",
-    )
+    admin = principal(request)
+    token = await terminals.enrol_browser(admin, terminal_id, text(form, "label", 80))
+    session_token = request.cookies.get(COOKIE_NAME, "")
+    if session_token:
+        await end_session(session_token)
+    await record(admin, "auth.sign_out", "user", admin.id,
+                 summary="signed out: this browser was enrolled as a kiosk")
+    response = Redirect(path="/kiosk?enrolled=1", status_code=HTTP_303_SEE_OTHER)
+    response.delete_cookie(COOKIE_NAME, path="/")
     response.cookies.append(Cookie(
         key=terminals.KIOSK_COOKIE, value=token, httponly=True, samesite="lax",
         secure=get_settings().https, path="/", max_age=terminals.KIOSK_COOKIE_MAX_AGE,

@@ -17,7 +17,7 @@ from app.formatting import parse_money
 from app.kiosk import card_payment, checkout, devices, receipts_view, selling
 from app.kiosk import cart as carts
 from app.kiosk.context import AtKiosk, ClerkAtKiosk, ClerkPolling
-from app.kiosk.screens import frame
+from app.kiosk.screens import frame, say_print_retried
 from app.kiosk.web import is_htmx, kiosk_page, kiosk_partial, kiosk_router, to_kiosk
 from app.sales import cards
 from app.sales.cart import CARD
@@ -333,7 +333,8 @@ async def reprint(request: Request, at: ClerkAtKiosk, sale_id: FromPath[int]) ->
 @post("/kiosk/print/retry", name="kiosk.print.retry")
 async def retry_print(request: Request, at: ClerkAtKiosk) -> Response:
     form = await form_data(request)
-    await receipts_view.retry(at)  # prints apart from the request; the done screen shows the result
+    outcome = await receipts_view.retry(at)  # waits a moment for the printer, never long
+    await say_print_retried(at, outcome)
     back = text(form, "back", 100)
     return to_kiosk(request, back if back.startswith("/kiosk") else "/kiosk/receipts")
 

@@ -17,6 +17,7 @@ from enum import StrEnum
 from app.auth.capabilities import Capability, check_authority, roles_phrase
 from app.auth.principal import Principal
 from app.errors import Forbidden
+from app.formatting import with_article
 from app.settings import get_settings
 
 
@@ -73,8 +74,8 @@ def check_decider(action: OverrideAction, *, actor: Principal, doer_id: int, sec
     """The actor may decide `action` on work done by `doer_id` at a location of `section_id`."""
     check_authority(
         actor, OVERRIDE_CAPABILITY[action], section_id=section_id, doer_ids=(doer_id,),
-        capability_message=(f"A {actor.role.label.lower()} cannot sign off a "
-                            f"{action.value.replace('_', ' ')}."),
+        capability_message=(f"{with_article(actor.role.label.lower()).capitalize()} cannot "
+                            f"sign off {with_article(action.value.replace('_', ' '))}."),
         own_work_message="Nobody signs off their own transaction: ask another supervisor.",
         section_message="That supervisor does not run this location's section.",
     )

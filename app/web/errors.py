@@ -18,7 +18,7 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from app.errors import DomainError
+from app.errors import DomainError, ValidationFailed
 from app.navigation import nav_for
 from app.web.htmx import is_htmx
 
@@ -46,6 +46,9 @@ def _error_response(
     field_errors: dict[str, str] | None = None,
 ) -> Response:
     user = request.scope.get("user")
+    if title == ValidationFailed.title and not field_errors:
+        title = DomainError.title  # no form was filled in: do not ask to check one
+    kiosk = request.url.path == "/kiosk" or request.url.path.startswith("/kiosk/")
     context = {
         "status": status,
         "title": title or TITLES.get(status, "That could not be done"),
@@ -57,6 +60,9 @@ def _error_response(
     }
     htmx = is_htmx(request)
     template = "errors/_error.html" if htmx else "errors/error.html"
+    if kiosk:  # the counter never shows the back office's navigation, whoever is signed in
+        context.update(user=None, nav=[], idle_seconds=0, flash="")
+        template = "kiosk/_error.html" if htmx else "kiosk/error.html"
     # htmx does not swap 4xx/5xx by default: ask it to show the message in the page's alert slot.
     headers = {"HX-Retarget": "#alerts", "HX-Reswap": "innerHTML"} if htmx else {}
     return Template(template_name=template, context=context, status_code=status, headers=headers)

@@ -17,6 +17,8 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 
 from app.auth.capabilities import Capability, can
+from app.auth.principal import Principal
+from app.auth.roles import Role
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], None]
 

@@ -97,8 +97,8 @@ def test_a_supervisor_closes_a_real_day_and_the_locked_day_refuses_postings(
     # the supervisor signs the day off
     sign_in(page, "supervisor")
     page.goto(board)
-    page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-testid=sign-off]")
+    page.click("[data-testid=confirm-go]")  # the in-page confirmation, not the browser's
     expect(page.locator("#alerts")).to_contain_text("signed off and locked")
     expect(page.locator("[data-testid=day-status]")).to_contain_text("Signed off by Sam Supervisor")
 

@@ -9,6 +9,7 @@ import pytest
 
 from app.audit.tables import AuditEvent
 from app.auth.roles import Role
+from app.auth.sessions import COOKIE_NAME
 from app.errors import Forbidden, ValidationFailed
 from app.terminals import services as terminals
 from app.terminals.tables import KioskEnrollment, Terminal
@@ -72,16 +73,47 @@ async def test_enrol_this_browser_sets_httponly_cookie_and_keeps_only_the_hash(
     response = await browser.post_form(f"/admin/terminals/{terminal_id}/enrol",
                                        {"label": "Window 1"})
     assert response.status_code == 303
-    cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"{terminals.KIOSK_COOKIE}=") and "HttpOnly" in cookie
+    cookie = next(c for c in response.headers.get_list("set-cookie")
+              if c.startswith(f"{terminals.KIOSK_COOKIE}="))
+    assert "HttpOnly" in cookie
     token = browser.cookies.get(terminals.KIOSK_COOKIE)
     row = await KioskEnrollment.select().where(KioskEnrollment.terminal == terminal_id).first()
     assert row["token_hash"] == terminals.token_hash(token) and row["token_hash"] != token
     assert row["label"] == "Window 1"
+    assert response.headers["location"] == "/kiosk?enrolled=1"
+    kiosk = await browser.get("/kiosk?enrolled=1")
+    assert kiosk.status_code == 200 and "Sign in to the counter" in kiosk.text
+    assert f"This browser is now the counter kiosk {code}" in kiosk.text
+    await signed_in(browser, admin)  # from the back office, the admin sees the enrolment
     page = await browser.get(f"/admin/terminals/{terminal_id}")
     assert "Window 1" in page.text and f"enrolled as <strong>{code}</strong>" in page.text
-    kiosk = await browser.get("/kiosk")
-    assert kiosk.status_code == 200 and "Sign in to the counter" in kiosk.text
+
+
+async def test_enrolment_signs_the_administrator_out_of_that_browser(browser: Browser) -> None:
+    _org, admin, terminal_id, _code = await make_terminal()
+    await signed_in(browser, admin)
+    session = browser.cookies.get(COOKIE_NAME)
+    response = await browser.post_form(f"/admin/terminals/{terminal_id}/enrol", {"label": "W2"})
+    assert response.status_code == 303
+    assert browser.cookies.get(COOKIE_NAME) is None  # the session cookie was deleted
+    back_office = await browser.get("/admin/terminals")
+    assert back_office.status_code == 303 and back_office.headers["location"].startswith("/login")
+    # The old session is over on the server too: replaying its cookie does not sign anyone in.
+    browser.cookies.set(COOKIE_NAME, session)
+    assert (await browser.get("/admin/terminals")).status_code == 303
+    event = await AuditEvent.select().where(
+        (AuditEvent.action == "auth.sign_out") & (AuditEvent.actor == admin.id)
+    ).first()
+    assert event is not None and "enrolled as a kiosk" in event["summary"]
+
+
+async def test_kiosk_pages_never_show_the_back_office_navigation(browser: Browser) -> None:
+    counter = await make_counter()
+    await signed_in(browser, counter.admin)  # an administrator signed in on the counter anyway
+    browser.cookies.set(terminals.KIOSK_COOKIE, counter.token)
+    for path in ("/kiosk", "/kiosk/no-such-page"):
+        page = await browser.get(path)
+        assert 'class="mainnav"' not in page.text and "kiosk.css" in page.text, path
 
 
 async def test_kiosk_refuses_a_browser_that_is_not_enrolled(browser: Browser) -> None:

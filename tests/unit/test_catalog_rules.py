@@ -155,3 +155,9 @@ def test_every_day_of_the_year_sells_some_pass_month() -> None:
     while day < date(2028, 1, 1):
         assert sellable_pass_months(day)
         day += timedelta(days=1)
+
+
+def test_the_eligibility_message_uses_the_right_article() -> None:
+    with pytest.raises(NotEligible) as refused:
+        check_card_eligibility(REDUCED_PASS, "adult")
+    assert "this is an adult card" in refused.value.message

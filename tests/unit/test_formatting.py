@@ -117,3 +117,29 @@ def test_times_show_in_the_agency_time_zone() -> None:
     assert business_date(moment) == date(2026, 1, 14)
     assert local_time(None) == "" and short_date(None) == ""
     assert short_date(date(2026, 2, 1)) == "2026-02-01"
+
+
+def test_with_article_reads_the_first_word() -> None:
+    from app.formatting import with_article
+
+    assert with_article("adult card") == "an adult card"
+    assert with_article("youth card") == "a youth card"
+    assert with_article("administrator") == "an administrator"
+    assert with_article("lead or supervisor") == "a lead or supervisor"
+    assert with_article("hour") == "an hour"
+    assert with_article("unit") == "a unit"
+    assert with_article("") == ""
+
+
+def test_print_retry_words_say_when_it_tried_and_what_happened() -> None:
+    from datetime import UTC, datetime
+
+    from app.kiosk.screens import print_retry_words
+
+    at = datetime(2026, 12, 1, 20, 15, 7, tzinfo=UTC)
+    failed = print_retry_words(0, ["The printer is offline."], at)
+    assert failed.startswith("Tried printing again at ") and "still not printed" in failed
+    assert "(The printer is offline)" in failed
+    assert "1 receipt(s) printed." in print_retry_words(1, [], at)
+    assert "nothing was waiting" in print_retry_words(0, [], at)
+    assert print_retry_words(0, ["x"], at) != print_retry_words(0, ["x"], at.replace(second=9))
