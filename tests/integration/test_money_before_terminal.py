@@ -211,3 +211,18 @@ async def test_a_card_refund_says_the_money_went_to_the_card_not_to_hand_over(
     assert "Give back" not in page and 'data-testid="give-back"' not in page
     assert 'data-testid="back-to-card"' in page and "nothing to hand over" in page
     assert "$15.00" in page
+
+
+async def test_an_approved_card_refund_no_refund_records_is_to_settle() -> None:
+    """The condition the day board and a shift's approval can count by: an approved card
+    refund that no refund sale records is money out of the books, like an unused charge."""
+    from tests.integration.test_sales_support import approved_card, make_shop
+
+    shop = await make_shop()
+    reference = await approved_card(shop, 900, kind="refund")
+    count = await PaymentAttempt.count().where(
+        (PaymentAttempt.shift == shop.shift_id) & cards.to_settle_condition())
+    assert count == 1
+    listed = await cards.unresolved_card_outcomes([shop.location_id])
+    assert [(o["reference"], o["problem"]) for o in listed] == [
+        (reference, "Refunded, no refund sale")]
