@@ -37,6 +37,7 @@ from app.reconciliation import rules, scope
 from app.reconciliation.hours import closes_at
 from app.reconciliation.states import DEPOSIT
 from app.reconciliation.tables import Deposit, DepositShift, VarianceReview
+from app.sales import cards
 from app.sales.tables import PaymentAttempt, PrintJob, Sale
 from app.settings import get_settings
 
@@ -331,11 +332,9 @@ async def _movements(shift_ids: list[int]) -> dict[int, dict[str, int]]:
 
 
 def unresolved_card_condition() -> Any:
-    """Card attempts a supervisor must still settle: no answer from the terminal (pending or
-    unknown), or a charge that went through but paid for no sale (approved, unused)."""
-    unused = (PaymentAttempt.status.is_in(list(USED_CARD)) & PaymentAttempt.sale.is_null()
-              & (PaymentAttempt.kind == "sale"))
-    return PaymentAttempt.status.is_in(list(UNRESOLVED_CARD)) | unused
+    """Card attempts a supervisor must still settle (the sales area's one rule: no final answer,
+    or approved money, charged or refunded, that no sale or refund records)."""
+    return cards.to_settle_condition()
 
 
 async def _card_outcomes(shift_ids: list[int]) -> dict[int, tuple[int, int]]:

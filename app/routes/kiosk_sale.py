@@ -258,6 +258,8 @@ async def _card_status(request: Request, at: AtKiosk, reference: str) -> Respons
     """POST: apply the terminal's answer to the cart; when the card paid the whole cart the
     sale completes (its key comes from the payment, so a second POST returns the same sale)."""
     attempt = await _card_attempt(at, reference)
+    if attempt["sale"] is not None:  # it paid a sale already (a second POST): that sale
+        return await _done(request, int(attempt["sale"]))
     state = await carts.load(at)
     await carts.apply_card_answer(state, attempt)
     if attempt["status"] in cards.USABLE_STATUSES and state.lines and state.remaining_cents <= 0:
@@ -274,6 +276,8 @@ async def card_status(request: Request, poll: ClerkPolling, reference: FromPath[
     """The status poll: reads only. Once the terminal has answered, the partial carries a form
     that POSTs (htmx sends it at once) to take the answer onto the cart. GET changes nothing."""
     attempt = await _card_attempt(poll, reference)
+    if attempt["sale"] is not None:  # it paid a sale already: show that sale
+        return await _done(request, int(attempt["sale"]))
     state = await carts.load(poll)
     if _answer_waiting(attempt, state):
         return kiosk_partial("kiosk/_card_answer.html", {"attempt": attempt})

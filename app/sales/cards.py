@@ -280,7 +280,8 @@ async def record_card_result(
         if current not in OPEN_STATUSES:
             if current == result.status and attempt["card_last4"] == result.last4:
                 return attempt
-            if result.status == APPROVED and not _is_late_copy(attempt):
+            if (result.status == APPROVED and current not in USABLE_STATUSES
+                    and not _is_late_copy(attempt)):
                 # The terminal approved after its first answer was recorded (a late reply to
                 # a cancelled or abandoned request): the money moved, so it is recorded at
                 # once as its own approved attempt, listed to settle. The first answer stays.
@@ -343,6 +344,17 @@ async def _record_late_approval(attempt: dict[str, Any], result: CardResult,
 
 
 # ---------------------------------------------------------------- 3. unclear outcomes
+
+
+def to_settle_condition() -> Any:
+    """Card attempts a supervisor must still settle, as a condition for SQL aggregates (the
+    day board's count, a shift's approval): no final answer yet, or approved money that no
+    sale or refund records — a charge (kind sale) or a card refund (kind refund) alike; a
+    refund that returned an unused charge is resolved once `refund_unused_card_payment` noted
+    it. (Unlike `unresolved_card_outcomes` it does not wait for a cart that holds the charge.)"""
+    unused = (PaymentAttempt.status.is_in(sorted(USABLE_STATUSES)) & PaymentAttempt.sale.is_null()
+              & (PaymentAttempt.refund_of.is_null() | (PaymentAttempt.resolution_note == "")))
+    return PaymentAttempt.status.is_in(sorted(OPEN_STATUSES)) | unused
 
 
 async def held_by_carts(terminal_ids: set[int]) -> set[str]:

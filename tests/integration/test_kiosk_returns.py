@@ -50,7 +50,7 @@ async def test_refund_above_the_threshold_needs_a_supervisor_pin(browser: Browse
     assert refund["kind"] == "refund" and refund["override_by"] == supervisor.id
     assert refund["clerk"] == clerk.id and abs(refund["total_cents"]) == 2_500
     page = await browser.get(f"/kiosk/sale/{refund_id}")
-    assert "Give back to the customer" in page.text and "$25.00" in page.text
+    assert "Give back in cash from the drawer" in page.text and "$25.00" in page.text
     balance = (await ledger.shift_balances(refund["shift"]))[DRAWER_CASH]
     assert balance == 10_000 + 5_000 - 2_500
 

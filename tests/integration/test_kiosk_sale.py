@@ -9,7 +9,7 @@ import httpx
 
 from app.auth.roles import Role
 from app.catalog import rules
-from app.catalog.tables import Product
+from app.catalog import services as catalog
 from app.kiosk import after_commit, devices
 from app.ledger import services as ledger
 from app.ledger.accounts import DRAWER_CASH
@@ -322,9 +322,9 @@ async def test_grid_search_quantities_value_dialog_and_receipts(browser: Browser
     grid = await browser.get("/kiosk/products?kind=taxi_scrip", headers=HX)
     assert f'name="product_id" value="{scrip}"' in grid.text
     assert f'value="{sv}"' not in grid.text  # only the chosen kind
-    name = (await Product.select(Product.name).where(Product.id == scrip).first())["name"]
+    name = (await catalog.get_product(scrip))["name"]  # unique: other tests add taxi scrip too
     found = await browser.get("/kiosk/search", params={"code": name}, headers=HX)
-    assert f'"product_id": "{scrip}"' in found.text  # (other tests' scrip matches too)
+    assert f'"product_id": "{scrip}"' in found.text
     value = await browser.get(f"/kiosk/cart/value/{sv}", headers=HX)
     assert 'data-testid="value-modal"' in value.text and "$5.00" in value.text
     await _add(browser, scrip)

@@ -195,3 +195,34 @@ async def test_an_approved_charge_left_by_an_abandoned_cart_is_listed_at_once(
     listed = await cards.unresolved_card_outcomes([counter.org.location_id])
     assert reference in {o["reference"] for o in listed}
     assert clerk.role is Role.CLERK
+
+
+async def test_a_card_refund_says_the_money_went_to_the_card_not_to_hand_over(
+        browser: Browser) -> None:
+    """Issue 9 item 3: the done screen of a refund to a card said "Give back to the customer
+    $25.00", telling the clerk to hand over cash as well."""
+    counter, _ = await selling_counter(browser)
+    book = await make_product(counter.admin, rules.TICKET_BOOK, 1_500)
+    sale_id = await _card_sale(browser, book, "15")
+    line_id, key = await _refund_form(browser, sale_id)
+    refund_id = await _sale_id(await browser.post_form(f"/kiosk/refund/{sale_id}", {
+        "idempotency_key": key, f"line_{line_id}": "1", "reason": "overcharge"}))
+    page = (await browser.get(f"/kiosk/sale/{refund_id}")).text
+    assert "Give back" not in page and 'data-testid="give-back"' not in page
+    assert 'data-testid="back-to-card"' in page and "nothing to hand over" in page
+    assert "$15.00" in page
+
+
+async def test_an_approved_card_refund_no_refund_records_is_to_settle() -> None:
+    """The condition the day board and a shift's approval can count by: an approved card
+    refund that no refund sale records is money out of the books, like an unused charge."""
+    from tests.integration.test_sales_support import approved_card, make_shop
+
+    shop = await make_shop()
+    reference = await approved_card(shop, 900, kind="refund")
+    count = await PaymentAttempt.count().where(
+        (PaymentAttempt.shift == shop.shift_id) & cards.to_settle_condition())
+    assert count == 1
+    listed = await cards.unresolved_card_outcomes([shop.location_id])
+    assert [(o["reference"], o["problem"]) for o in listed] == [
+        (reference, "Refunded, no refund sale")]

@@ -173,3 +173,47 @@ async def test_malformed_values_re_render_with_messages(browser: Browser) -> Non
     assert "Choose the section that runs this location." in location.text
     assert await fingerprint() == before
     assert not await Location.exists().where(Location.name == "")
+
+
+async def test_the_kiosk_card_status_poll_never_changes_state(browser: Browser) -> None:
+    """Issue 14 item 8: the card status poll (a GET) used to put the approved payment on the
+    cart and complete the sale. The test above reads only parameterless routes as an
+    administrator, so it missed it; this one polls a kiosk whose terminal has answered."""
+    import asyncio
+    import json
+
+    from app import sql
+    from app.catalog import rules
+    from app.sales.tables import PaymentAttempt, Sale
+    from tests.integration.test_kiosk_support import HX, make_product, selling_counter
+
+    counter, _ = await selling_counter(browser)
+    book = await make_product(counter.admin, rules.TICKET_BOOK, 2_500)
+    await browser.post_form("/kiosk/cart/add", {"product_id": str(book)}, headers=HX)
+    started = await browser.post_form("/kiosk/pay/card", {"amount": "25"}, headers=HX)
+    attempt = await PaymentAttempt.select().where(
+        PaymentAttempt.terminal == counter.terminal_id).first()
+    for _ in range(100):  # the terminal answers in the background
+        attempt = await PaymentAttempt.select().where(PaymentAttempt.id == attempt["id"]).first()
+        if attempt["status"] != "pending":
+            break
+        await asyncio.sleep(0.1)
+    assert attempt["status"] == "approved" and started.status_code == 200
+
+    async def state() -> tuple[object, ...]:
+        cart = await sql.fetch_one("SELECT lines, tenders, payment_reference FROM kiosk_cart "
+                                   "WHERE terminal = {}", counter.terminal_id)
+        row = await PaymentAttempt.select().where(PaymentAttempt.id == attempt["id"]).first()
+        return (await fingerprint(), cart["lines"], json.loads(cart["tenders"]),
+                cart["payment_reference"], row["sale"], row["status"],
+                await Sale.count().where(Sale.terminal == counter.terminal_id))
+
+    before = await state()
+    for headers in ({}, HX, HX):
+        polled = await browser.get(f"/kiosk/pay/card/{attempt['reference']}", headers=headers)
+        assert polled.status_code in (200, 303) and "hx-redirect" not in polled.headers
+    assert await state() == before
+    # the POST the poll's answer form sends takes the approval and completes the sale
+    done = await browser.post_form(f"/kiosk/pay/card/{attempt['reference']}", headers=HX)
+    assert "/kiosk/sale/" in done.headers.get("hx-redirect", "")
+    assert await Sale.count().where(Sale.terminal == counter.terminal_id) == 1
