@@ -109,6 +109,10 @@ def create_user(username: str, full_name: str, role: str, sections: tuple[str, .
     click.echo(f"Created user {username} (id {user_id}).")
 
 
+#: The largest request line plus headers the server reads (64 KiB).
+MAX_HEADER_BLOCK_BYTES = 64 * 1024
+
+
 @main.command()
 @click.option("--host", default=None, help="Default FAREDESK_HOST (127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Default FAREDESK_PORT (8000).")
@@ -128,6 +132,9 @@ def serve(host: str | None, port: int | None, workers: int | None, reload: bool)
         "app.asgi:app", host=host, port=port, workers=workers or settings.workers,
         reload=reload, proxy_headers=settings.https, log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=10,
+        # Request headers are bounded at the server (issue 9 item 10): h11 refuses a header
+        # block past this size before it is buffered; app.web.request_guard bounds the count.
+        http="h11", h11_max_incomplete_event_size=MAX_HEADER_BLOCK_BYTES,
     )
 
 

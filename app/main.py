@@ -23,7 +23,7 @@ from app.web.errors import EXCEPTION_HANDLERS
 from app.web.guards import PUBLIC
 from app.web.headers import security_headers
 from app.web.render import template_can
-from app.web.request_guard import request_guard
+from app.web.request_guard import csrf_binding, request_guard
 from app.web.session_middleware import identify_for_error_page, session_middleware
 
 APP_DIR = Path(__file__).resolve().parent
@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[HTMXPlugin()],
         template_config=_configure_templates(),
         csrf_config=_configure_csrf(settings),
-        middleware=[request_guard, session_middleware],
+        middleware=[request_guard, session_middleware, csrf_binding],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         before_send=[security_headers],
         after_response=_clear_shown_flash,

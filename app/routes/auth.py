@@ -15,6 +15,7 @@ from app.auth.signin import check_password
 from app.settings import get_settings
 from app.web.guards import PUBLIC
 from app.web.render import form_data, page, text
+from app.web.request_guard import csrf_cookie
 from app.web.session_middleware import client_origin
 
 
@@ -56,6 +57,7 @@ async def login(request: Request) -> Template | Redirect:
         key=COOKIE_NAME, value=token, httponly=True, samesite="lax", secure=settings.https,
         path="/", max_age=settings.session_max_hours * 3600,
     ))
+    response.cookies.append(csrf_cookie(token))  # the CSRF token is this session's own
     return response
 
 
