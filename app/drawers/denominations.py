@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.errors import ValidationFailed
+from app.formatting import parse_count
+
+#: The most pieces of one denomination a drawer or bag count accepts (a typo guard).
+MAX_PIECES = 100_000
 
 
 @dataclass(frozen=True)
@@ -93,10 +97,12 @@ def parse_count_form(form: Mapping[str, str]) -> dict[int, int]:
         raw = str(form.get(denomination.field, "") or "").strip()
         if not raw:
             counts[denomination.cents] = 0
-        elif raw.isdigit():
-            counts[denomination.cents] = int(raw)
         else:
-            errors[denomination.field] = "Enter a whole number of pieces, 0 or more."
+            try:
+                counts[denomination.cents] = parse_count(raw, maximum=MAX_PIECES)
+            except ValueError:
+                errors[denomination.field] = (
+                    f"Enter a whole number of pieces, from 0 to {MAX_PIECES:,}.")
     if errors:
         raise ValidationFailed("Please check the count.", field_errors=errors)
     return counts

@@ -60,7 +60,7 @@ def paid_out_override_cents() -> int:
     """Paid-outs above this need a lead's or supervisor's override (FAREDESK_PAID_OUT_LIMIT_CENTS,
     default $20.00)."""
     raw = os.environ.get("FAREDESK_PAID_OUT_LIMIT_CENTS", "").strip()
-    return int(raw) if raw.isdigit() else 2000
+    return int(raw) if raw.isascii() and raw.isdigit() else 2000
 
 
 def now() -> datetime:

@@ -11,6 +11,7 @@ from litestar.response import Template
 
 from app.auth.errors import SignInFailed
 from app.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from app.formatting import parse_count
 from app.kiosk import cart as carts
 from app.kiosk import returns
 from app.kiosk.context import AtKiosk, ClerkAtKiosk
@@ -20,7 +21,7 @@ from app.kiosk.web import kiosk_page, kiosk_router, to_kiosk
 from app.sales import services as sales
 from app.sales.authority import override_threshold_cents
 from app.sales.reasons import REFUND_REASONS, VOID_REASONS
-from app.web.render import form_data, text
+from app.web.render import form_data, int_or_none, text
 
 
 def _in_scope(at: AtKiosk, sale: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -78,11 +79,16 @@ def _quantities(form: Any) -> dict[int, int]:
     quantities: dict[int, int] = {}
     for name, raw in form.items():
         if name.startswith("line_") and str(raw).strip():
-            if not str(raw).strip().isdigit():
+            try:
+                quantity = parse_count(str(raw), maximum=999)
+            except ValueError as exc:
                 raise ValidationFailed("Quantities are whole numbers.",
-                                       field_errors={name: "A whole number."})
-            if int(raw) > 0:
-                quantities[int(name[5:])] = int(raw)
+                                       field_errors={name: str(exc)}) from exc
+            line_id = int_or_none(name[5:])
+            if line_id is None:
+                raise ValidationFailed("That line is not part of this sale.")
+            if quantity > 0:
+                quantities[line_id] = quantity
     return quantities
 
 

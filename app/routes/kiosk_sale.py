@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from app.catalog import services as catalog
 from app.errors import DomainError, NotFound, ValidationFailed
-from app.formatting import parse_money
+from app.formatting import parse_count, parse_money
 from app.kiosk import card_payment, checkout, devices, receipts_view, selling
 from app.kiosk import cart as carts
 from app.kiosk.context import AtKiosk, ClerkAtKiosk, ClerkPolling
@@ -104,7 +104,10 @@ async def quantity(request: Request, at: ClerkAtKiosk) -> Response:
     form = await form_data(request)
     state = await carts.load(at)
     raw_qty = text(form, "quantity", 4)
-    qty = int(raw_qty) if raw_qty.lstrip("-").isdigit() else 1
+    try:  # a plain whole number (the -/+ buttons send the new quantity; 0 removes the line)
+        qty = parse_count(raw_qty, maximum=999)
+    except ValueError:
+        qty = 1
     await carts.set_quantity(state, int_or_none(text(form, "index", 4)) or 0, qty)
     await selling.mirror(at, state)
     return await selling.cart_response(request, at, state)

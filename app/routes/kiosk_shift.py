@@ -13,7 +13,7 @@ from app.auth.errors import SignInFailed
 from app.drawers import services as drawers
 from app.drawers.denominations import denominations, parse_count_form
 from app.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from app.formatting import parse_money
+from app.formatting import parse_count, parse_money
 from app.kiosk import after_commit, sessions
 from app.kiosk.context import AtKiosk, ClerkAtKiosk
 from app.kiosk.override import second_person
@@ -118,11 +118,15 @@ def _count_amounts(form: Any) -> tuple[int, int, int]:
         except ValueError as exc:
             errors[name] = str(exc)
     raw_count = text(form, "checks_count", 6)
-    if raw_count and not raw_count.isdigit():
-        errors["checks_count"] = "Enter a whole number."
+    checks_count = 0
+    if raw_count:
+        try:
+            checks_count = parse_count(raw_count, maximum=9_999)
+        except ValueError as exc:
+            errors["checks_count"] = str(exc)
     if errors:
         raise ValidationFailed("Please check the count.", field_errors=errors)
-    return amounts["checks_total"], int(raw_count or 0), amounts["card_total"]
+    return amounts["checks_total"], checks_count, amounts["card_total"]
 
 
 def _refuse_blank_count(form: Any) -> None:
