@@ -9,6 +9,7 @@ from app.auth.roles import Role
 from app.auth.tables import User
 from app.auth.users import UserForm, create_user
 from app.catalog.demo import seed_catalog
+from app.inventory.demo import seed_inventory_demo
 from app.org.services import LocationForm, SectionForm, save_location, save_section
 from app.org.tables import Section
 from app.settings import SettingsError, get_settings
@@ -76,6 +77,7 @@ async def seed_demo() -> bool:
 
 #: Areas add their demo data here (catalog, terminals ...): async () -> None.
 AFTER_SEED: list = [seed_catalog, seed_demo_terminals]  # type: ignore[type-arg]
+AFTER_SEED.append(seed_inventory_demo)
 
 
 def demo_logins_text() -> str:

@@ -220,8 +220,16 @@ async def movements(
         clauses.append("m.id < {}")
         args.append(before)
     if f.location_id is not None:
-        clauses.append("(m.from_location = {} OR m.to_location = {} OR m.destination = {})")
-        args += [f.location_id] * 3
+        # the newest `limit + 1` ids on each side, from the (location, id) indexes; their
+        # union holds the page (an OR over the three columns would read them all and sort)
+        cursor = "" if before is None else " AND id < {}"
+        sides = " UNION ".join(
+            f"SELECT id FROM (SELECT id FROM stock_movement WHERE {column} = {{}}{cursor} "  # noqa: S608
+            "ORDER BY id DESC LIMIT {}) AS s" + str(n)
+            for n, column in enumerate(("from_location", "to_location", "destination")))
+        clauses.append(f"m.id IN ({sides})")
+        for _ in range(3):
+            args += [f.location_id, *([] if before is None else [before]), limit + 1]
     if f.item_type_id is not None:
         clauses.append("m.item_type = {}")
         args.append(f.item_type_id)

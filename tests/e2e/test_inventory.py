@@ -81,6 +81,7 @@ def test_receive_transfer_confirm_and_look_up_a_card(live_server: LiveServer, pa
     expect(page.locator("#alerts")).to_contain_text("received")
     expect(page.locator("[data-testid=transfers]")).to_contain_text("Nothing in transit")
     expect(page.locator("[data-testid=position]")).to_contain_text("Central counter 1")
+    page.screenshot(path=str(live_server.log_path.parent / "inventory-index.png"), full_page=True)
 
     # where is card 60000150? The answer arrives as the serial is typed (htmx)
     page.click("text=Find a card by serial")

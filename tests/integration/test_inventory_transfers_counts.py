@@ -214,3 +214,21 @@ async def test_the_position_is_the_sum_of_the_ledger(room: StockRoom) -> None:
     for row in await queries.position((room.org.section_id,)):
         totals[row["location"]] = totals.get(row["location"], 0) + row["quantity"]
     assert totals == from_ledger and set(held) == set(from_ledger)
+
+
+async def test_a_locations_history_holds_what_left_arrived_and_is_on_its_way(
+        room: StockRoom) -> None:
+    await receive_cards(room, "1-100")
+    issued = await services.record_movement(room.lead, move(
+        "issued", room.card, room.vault, room.drawer, ranges="1-10"))
+    returned = await services.record_movement(room.lead, move(
+        "drawer_return", room.card, room.drawer, room.vault, ranges="1-5"))
+    coming = await _send(room, "50-59")  # vault → in transit, destination the drawer
+    rows, cursor = await queries.movements(queries.HistoryFilter(location_id=room.drawer), None)
+    assert [r["id"] for r in rows] == [coming, returned, issued] and cursor is None
+    page1, cursor = await queries.movements(
+        queries.HistoryFilter(location_id=room.drawer), None, limit=2)
+    assert [r["id"] for r in page1] == [coming, returned] and cursor == returned
+    page2, cursor = await queries.movements(
+        queries.HistoryFilter(location_id=room.drawer), None, before=cursor, limit=2)
+    assert [r["id"] for r in page2] == [issued] and cursor is None
