@@ -46,13 +46,14 @@ class Capability(StrEnum):
     SIGN_OFF_DAY = "sign_off_day"
     POST_ADJUSTMENT = "post_adjustment"
     # the platform: one's own notifications, My work, background jobs
-    USE_NOTIFICATIONS = "use_notifications"  # one's own inbox: read, mark read, preferences
+    USE_NOTIFICATIONS = "use_notifications"  # read one's own notifications
+    KEEP_NOTIFICATIONS = "keep_notifications"  # mark them read, choose email (auditors do not)
     VIEW_MY_WORK = "view_my_work"
     MANAGE_JOBS = "manage_jobs"
     # fare media inventory
     VIEW_INVENTORY = "view_inventory"
     WORK_INVENTORY = "work_inventory"  # receive, transfer, issue, count stock
-    APPROVE_STOCK_COUNT = "approve_stock_count"
+    DECIDE_INVENTORY = "decide_inventory"  # receive stock, open locations, set levels, approve counts
     MANAGE_INVENTORY = "manage_inventory"  # item types, locations, thresholds
     # language access
     VIEW_LANGUAGES = "view_languages"
@@ -76,8 +77,9 @@ class Capability(StrEnum):
 
 C = Capability
 
-_COUNTER = {C.VIEW_HOME, C.USE_NOTIFICATIONS, C.USE_KIOSK, C.VIEW_MY_WORK}
-_COORDINATOR = {C.VIEW_HOME, C.USE_NOTIFICATIONS, C.VIEW_MY_WORK, C.VIEW_INVENTORY,
+_COUNTER = {C.VIEW_HOME, C.USE_NOTIFICATIONS, C.KEEP_NOTIFICATIONS, C.USE_KIOSK, C.VIEW_MY_WORK}
+_COORDINATOR = {C.VIEW_HOME, C.USE_NOTIFICATIONS, C.KEEP_NOTIFICATIONS, C.VIEW_MY_WORK,
+                C.VIEW_INVENTORY,
                 C.WORK_INVENTORY}
 _READER = {C.VIEW_HOME, C.USE_NOTIFICATIONS, C.VIEW_RECONCILIATION, C.VIEW_REPORTS,
            C.EXPORT_REPORTS, C.VIEW_INVENTORY}
@@ -87,7 +89,7 @@ _LEAD = _READER | _COORDINATOR | {
 }
 _DECIDER = {
     C.OVERRIDE_AT_KIOSK, C.SETTLE_CARD_OUTCOME, C.DECIDE_VARIANCE, C.SIGN_OFF_DAY,
-    C.POST_ADJUSTMENT, C.APPROVE_STOCK_COUNT,
+    C.POST_ADJUSTMENT, C.DECIDE_INVENTORY,
 }
 
 #: The one table of authority (DOMAIN.md: a lead recommends, a supervisor decides, an

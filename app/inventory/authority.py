@@ -32,7 +32,7 @@ def require_in_section(actor: Principal, location: dict[str, Any]) -> None:
 
 def require_decider(actor: Principal, location: dict[str, Any], what: str) -> None:
     require_in_section(actor, location)
-    require(actor, Capability.APPROVE_STOCK_COUNT,
+    require(actor, Capability.DECIDE_INVENTORY,
             f"Only a supervisor of the section or an administrator can {what}.")
 
 

@@ -13,7 +13,14 @@ from app.inventory import queries, setup
 from app.inventory.authority import sections_in_scope
 from app.inventory.counts import difference
 from app.inventory.rules import parse_serial
-from app.inventory.states import FORM_KINDS, KIND_LABELS, RULES, LocationKind, label
+from app.inventory.states import (
+    FORM_KINDS,
+    KIND_LABELS,
+    RULES,
+    CountOutcome,
+    LocationKind,
+    label,
+)
 from app.web.guards import requires
 from app.web.render import int_or_none, is_htmx, page, partial, principal
 
@@ -53,7 +60,7 @@ async def location_page(request: Request, location_id: FromPath[int]) -> Templat
         "position": await queries.position(location_id=location_id),
         "ranges": await queries.ranges_at(location_id),
         "thresholds": await queries.thresholds(location_id),
-        "counts": counts, "movements": rows, "cursor": cursor,
+        "counts": counts, "movements": rows, "cursor": cursor, "outcomes": CountOutcome,
         "items": await setup.list_item_types(),
         "system": location["kind"] in (LocationKind.IN_TRANSIT, LocationKind.DAMAGED,
                                        LocationKind.DESTROYED),

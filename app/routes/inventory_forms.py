@@ -22,7 +22,7 @@ from app.web.guards import requires
 from app.web.render import int_or_none, is_htmx, page, principal, redirect, text
 
 WORK = [requires(Capability.WORK_INVENTORY)]
-DECIDE = [requires(Capability.APPROVE_STOCK_COUNT)]
+DECIDE = [requires(Capability.DECIDE_INVENTORY)]
 ADMIN = [requires(Capability.MANAGE_INVENTORY)]
 
 

@@ -8,12 +8,12 @@ from litestar.response import Redirect, Template
 
 from app.auth.capabilities import Capability
 from app.notifications import services
-from app.web.guards import not_auditor, requires
+from app.web.guards import requires
 from app.web.render import form_data, page, partial, principal, redirect
 
 GUARDS = [requires(Capability.USE_NOTIFICATIONS)]
 #: Marking read and choosing email are changes: not for auditors, who change nothing.
-CHANGES = [requires(Capability.USE_NOTIFICATIONS), not_auditor]
+CHANGES = [requires(Capability.KEEP_NOTIFICATIONS)]
 
 
 @get("/notifications/bell", name="notifications.bell", guards=GUARDS)
