@@ -163,8 +163,10 @@ def show_later(terminal: dict[str, Any], line1: str, line2: str = "") -> None:
 async def card_batch_total(terminal: dict[str, Any]) -> tuple[int | None, str]:
     """The payment terminal's open batch net (cents) for the shift close, and a clerk message
     ('' when it answered). The clerk still types the figure from the batch report."""
-    try:
-        batch = await device_set(terminal).terminal.batch_total()
+    try:  # the close form never waits long for a terminal that does not answer
+        batch = await asyncio.wait_for(device_set(terminal).terminal.batch_total(), 2.0)
+    except TimeoutError:
+        return None, "The card terminal did not give its batch total in time."
     except Exception as exc:
         return None, "The card terminal did not give its batch total: " + clerk_message(exc)
     return int(batch.net_cents), ""

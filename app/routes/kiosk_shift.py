@@ -14,7 +14,7 @@ from app.drawers import services as drawers
 from app.drawers.denominations import denominations, parse_count_form
 from app.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from app.formatting import parse_money
-from app.kiosk import after_commit, sessions
+from app.kiosk import after_commit, devices, sessions
 from app.kiosk.context import AtKiosk, ClerkAtKiosk
 from app.kiosk.override import second_person
 from app.kiosk.screens import frame
@@ -105,7 +105,7 @@ async def close_form(request: Request, at: ClerkAtKiosk) -> Template:
     shift = await _my_shift(at)
     return kiosk_page(request, "kiosk/shift_close.html", {
         **await frame(at, shift), "denominations": denominations(), "values": {},
-        "errors": {}, "recount": False})
+        "errors": {}, "recount": False, "card_batch": await devices.card_batch_total(at.terminal)})
 
 
 def _count_amounts(form: Any) -> tuple[int, int, int]:

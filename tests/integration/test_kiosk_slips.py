@@ -67,3 +67,22 @@ async def test_a_slip_the_printer_cannot_print_is_recorded(browser: Browser) -> 
         devices.control(await terminal_row(counter), "printer", "normal")
     event = await AuditEvent.select().where(AuditEvent.action == "slip.print_failed").first()
     assert event is not None and "paper" in event["summary"]
+
+
+async def test_the_close_form_shows_the_terminals_batch_total(browser: Browser) -> None:
+    counter = await make_counter()
+    await clerk_signs_in(browser, counter)
+    await open_shift(browser, d2000=10)
+    terminal = await terminal_row(counter)
+    pad = devices.device_set(terminal).terminal
+    assert (await pad.sale(1_250, "R-batch-1")).approved
+    assert (await pad.sale(500, "R-batch-2")).approved
+    form = await browser.get("/kiosk/shift/close")
+    assert form.status_code == 200
+    assert "The payment terminal&#39;s batch report says $17.50." in form.text
+    pad.simulator.control("silent")
+    try:
+        quiet = await browser.get("/kiosk/shift/close")
+    finally:
+        pad.simulator.control("approve")
+    assert "From the payment terminal&#39;s batch report" in quiet.text  # asked, not held up
