@@ -86,3 +86,25 @@ async def test_the_close_form_shows_the_terminals_batch_total(browser: Browser) 
     finally:
         pad.simulator.control("approve")
     assert "From the payment terminal&#39;s batch report" in quiet.text  # asked, not held up
+
+
+async def test_a_read_card_names_its_products_in_words(browser: Browser) -> None:
+    from app.catalog import rules
+    from app.catalog.tables import Product
+    from hardware.cardreader import CardProduct
+    from hardware.sim.cardreader import SimCard
+    from tests.integration.test_kiosk_support import HX, make_product
+
+    counter = await make_counter()
+    await clerk_signs_in(browser, counter)
+    await open_shift(browser, d2000=5)
+    product = await Product.select(Product.code, Product.name).where(
+        Product.id == await make_product(counter.admin, rules.DAY_PASS, 500)).first()
+    assert product is not None
+    reader = devices.device_set(await terminal_row(counter)).reader.simulator
+    reader.present(SimCard(products=[CardProduct(product["code"]), CardProduct("UNKNOWN-9")]))
+    panel = await browser.post_form("/kiosk/card/read", {}, headers=HX)
+    assert panel.status_code == 200
+    shown = panel.text.split('data-testid="card-products">', 1)[1].split("</dd>", 1)[0]
+    assert product["name"] in shown and product["code"] not in shown
+    assert "UNKNOWN-9" in shown  # a code the catalog does not know stays readable as it is
