@@ -42,13 +42,14 @@ async def open_shift(request: Request, at: ClerkAtKiosk) -> Template | Redirect:
     form = await form_data(request)
     try:
         counts = parse_count_form(form)
-        await drawers.open_shift(at.clerk, terminal_id=at.terminal_id,
-                                 location_id=int(at.terminal["location"]), denominations=counts)
+        shift_id = await drawers.open_shift(at.clerk, terminal_id=at.terminal_id,
+                                            location_id=int(at.terminal["location"]),
+                                            denominations=counts)
     except ValidationFailed as exc:
         return kiosk_page(request, "kiosk/shift_open.html", {
             **await frame(at), "denominations": denominations(), "values": _form_values(form),
             "errors": exc.field_errors, "error": exc.message}, status=200)
-    await after_commit.kick_drawer(at.terminal)
+    after_commit.open_drawer_later(at.terminal, at.clerk, "shift", shift_id)  # never waits
     await sessions.set_flash(at.state, "Shift open. Ready to sell.")
     return to_kiosk(request)  # type: ignore[return-value]
 
