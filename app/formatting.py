@@ -63,10 +63,17 @@ def business_date(at: datetime | None = None) -> date:
     return moment.astimezone(get_settings().tz).date()
 
 
+def _audit_filters() -> dict[str, Any]:
+    from app.audit.labels import action_words, object_words
+
+    return {"action_words": action_words, "object_words": object_words}
+
+
 def register_filters(env: jinja2.Environment) -> None:
     filters: dict[str, Any] = {
         "money": money,
         "local_time": local_time,
         "short_date": short_date,
+        **_audit_filters(),
     }
     env.filters.update(filters)
