@@ -156,11 +156,18 @@ def with_article(phrase: str) -> str:
     return f"{article} {phrase.strip()}"
 
 
+def _audit_filters() -> dict[str, Any]:
+    from app.audit.labels import action_words, object_words
+
+    return {"action_words": action_words, "object_words": object_words}
+
+
 def register_filters(env: jinja2.Environment) -> None:
     filters: dict[str, Any] = {
         "money": money,
         "local_time": local_time,
         "short_date": short_date,
+        **_audit_filters(),
     }
     env.filters["with_article"] = with_article
     env.filters.update(filters)

@@ -29,7 +29,7 @@ log = logging.getLogger("faredesk.kiosk")
 
 #: Running device tasks (kept referenced so they are not garbage-collected mid-print).
 _TASKS: set[asyncio.Task[Any]] = set()
-_LOCKS: dict[int, asyncio.Lock] = {}
+_LOCKS: dict[tuple[int, int], asyncio.Lock] = {}  # (event loop, terminal): a lock serves one loop
 
 DRAWER_OPENED = "drawer.opened"
 DRAWER_NOT_OPENED = "drawer.not_opened"
@@ -44,7 +44,7 @@ class PrintOutcome:
 
 
 def _lock(terminal: dict[str, Any]) -> asyncio.Lock:
-    return _LOCKS.setdefault(int(terminal["id"]), asyncio.Lock())
+    return _LOCKS.setdefault((id(asyncio.get_running_loop()), int(terminal["id"])), asyncio.Lock())
 
 
 def in_background(terminal: dict[str, Any], step: Callable[[], Awaitable[Any]]) -> asyncio.Task[Any]:
@@ -66,9 +66,10 @@ def in_background(terminal: dict[str, Any], step: Callable[[], Awaitable[Any]]) 
 
 
 async def drain() -> None:
-    """Wait until every device step spawned so far has finished (tests, shutdown)."""
-    while _TASKS:
-        await asyncio.gather(*list(_TASKS), return_exceptions=True)
+    """Wait until every device step spawned on this event loop has finished (tests, shutdown)."""
+    loop = asyncio.get_running_loop()
+    while mine := [task for task in _TASKS if task.get_loop() is loop]:
+        await asyncio.gather(*mine, return_exceptions=True)
 
 
 async def kick_drawer(terminal: dict[str, Any]) -> str:

@@ -1,8 +1,8 @@
 """The devices of each terminal, built once per terminal from its device URLs and cached.
 
 Every call goes through hardware's async facade (blocking I/O runs in worker threads, never on
-the event loop) and every HardwareError becomes a sentence a clerk can act on. Nothing here
-touches the database.
+the event loop) and every HardwareError becomes a sentence a clerk can act on. The database
+is read only to name what a fare card carries (its product codes, by the catalog's names).
 """
 
 from __future__ import annotations
@@ -163,8 +163,10 @@ def show_later(terminal: dict[str, Any], line1: str, line2: str = "") -> None:
 async def card_batch_total(terminal: dict[str, Any]) -> tuple[int | None, str]:
     """The payment terminal's open batch net (cents) for the shift close, and a clerk message
     ('' when it answered). The clerk still types the figure from the batch report."""
-    try:
-        batch = await device_set(terminal).terminal.batch_total()
+    try:  # the close form never waits long for a terminal that does not answer
+        batch = await asyncio.wait_for(device_set(terminal).terminal.batch_total(), 2.0)
+    except TimeoutError:
+        return None, "The card terminal did not give its batch total in time."
     except Exception as exc:
         return None, "The card terminal did not give its batch total: " + clerk_message(exc)
     return int(batch.net_cents), ""
@@ -185,9 +187,25 @@ def card_to_dict(card: Any) -> dict[str, Any]:
 
 
 async def read_card(terminal: dict[str, Any]) -> dict[str, Any]:
-    """Read the fare card on the reader (raises HardwareError with a clerk message)."""
-    card = await device_set(terminal).reader.read()
-    return card_to_dict(card)
+    """Read the fare card on the reader (raises HardwareError with a clerk message); each
+    product carries its catalog name (`name`) beside its code, for the screen."""
+    card = card_to_dict(await device_set(terminal).reader.read())
+    await _name_products(card["products"])
+    return card
+
+
+async def _name_products(products: list[dict[str, Any]]) -> None:
+    """Words, not codes: "Monthly pass – Adult" for MP-ADULT (a code the catalog does not
+    know keeps the code as its name). One query."""
+    from app.catalog.tables import Product
+
+    codes = sorted({p["code"] for p in products})
+    names = {}
+    if codes:
+        rows = await Product.select(Product.code, Product.name).where(Product.code.is_in(codes))
+        names = {r["code"]: r["name"] for r in rows}
+    for product in products:
+        product["name"] = names.get(product["code"], product["code"])
 
 
 async def write_load(terminal: dict[str, Any], load: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from app.drawers import services as drawers
 from app.drawers.denominations import denominations, parse_count_form
 from app.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from app.formatting import parse_count, parse_money
-from app.kiosk import after_commit, sessions
+from app.kiosk import after_commit, devices, sessions
 from app.kiosk.context import AtKiosk, ClerkAtKiosk
 from app.kiosk.override import second_person
 from app.kiosk.screens import frame
@@ -42,13 +42,14 @@ async def open_shift(request: Request, at: ClerkAtKiosk) -> Template | Redirect:
     form = await form_data(request)
     try:
         counts = parse_count_form(form)
-        await drawers.open_shift(at.clerk, terminal_id=at.terminal_id,
-                                 location_id=int(at.terminal["location"]), denominations=counts)
+        shift_id = await drawers.open_shift(at.clerk, terminal_id=at.terminal_id,
+                                            location_id=int(at.terminal["location"]),
+                                            denominations=counts)
     except ValidationFailed as exc:
         return kiosk_page(request, "kiosk/shift_open.html", {
             **await frame(at), "denominations": denominations(), "values": _form_values(form),
             "errors": exc.field_errors, "error": exc.message}, status=200)
-    await after_commit.kick_drawer(at.terminal)
+    after_commit.open_drawer_later(at.terminal, at.clerk, "shift", shift_id)  # never waits
     await sessions.set_flash(at.state, "Shift open. Ready to sell.")
     return to_kiosk(request)  # type: ignore[return-value]
 
@@ -105,7 +106,7 @@ async def close_form(request: Request, at: ClerkAtKiosk) -> Template:
     shift = await _my_shift(at)
     return kiosk_page(request, "kiosk/shift_close.html", {
         **await frame(at, shift), "denominations": denominations(), "values": {},
-        "errors": {}, "recount": False})
+        "errors": {}, "recount": False, "card_batch": await devices.card_batch_total(at.terminal)})
 
 
 def _count_amounts(form: Any) -> tuple[int, int, int]:

@@ -67,3 +67,44 @@ async def test_a_slip_the_printer_cannot_print_is_recorded(browser: Browser) -> 
         devices.control(await terminal_row(counter), "printer", "normal")
     event = await AuditEvent.select().where(AuditEvent.action == "slip.print_failed").first()
     assert event is not None and "paper" in event["summary"]
+
+
+async def test_the_close_form_shows_the_terminals_batch_total(browser: Browser) -> None:
+    counter = await make_counter()
+    await clerk_signs_in(browser, counter)
+    await open_shift(browser, d2000=10)
+    terminal = await terminal_row(counter)
+    pad = devices.device_set(terminal).terminal
+    assert (await pad.sale(1_250, "R-batch-1")).approved
+    assert (await pad.sale(500, "R-batch-2")).approved
+    form = await browser.get("/kiosk/shift/close")
+    assert form.status_code == 200
+    assert "The payment terminal&#39;s batch report says $17.50." in form.text
+    pad.simulator.control("silent")
+    try:
+        quiet = await browser.get("/kiosk/shift/close")
+    finally:
+        pad.simulator.control("approve")
+    assert "From the payment terminal&#39;s batch report" in quiet.text  # asked, not held up
+
+
+async def test_a_read_card_names_its_products_in_words(browser: Browser) -> None:
+    from app.catalog import rules
+    from app.catalog.tables import Product
+    from hardware.cardreader import CardProduct
+    from hardware.sim.cardreader import SimCard
+    from tests.integration.test_kiosk_support import HX, make_product
+
+    counter = await make_counter()
+    await clerk_signs_in(browser, counter)
+    await open_shift(browser, d2000=5)
+    product = await Product.select(Product.code, Product.name).where(
+        Product.id == await make_product(counter.admin, rules.DAY_PASS, 500)).first()
+    assert product is not None
+    reader = devices.device_set(await terminal_row(counter)).reader.simulator
+    reader.present(SimCard(products=[CardProduct(product["code"]), CardProduct("UNKNOWN-9")]))
+    panel = await browser.post_form("/kiosk/card/read", {}, headers=HX)
+    assert panel.status_code == 200
+    shown = panel.text.split('data-testid="card-products">', 1)[1].split("</dd>", 1)[0]
+    assert product["name"] in shown and product["code"] not in shown
+    assert "UNKNOWN-9" in shown  # a code the catalog does not know stays readable as it is

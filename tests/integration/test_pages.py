@@ -186,7 +186,8 @@ async def test_clerk_home_shows_their_own_sections_only(browser: Browser) -> Non
     assert f"Location {other.code}" not in html
     assert 'data-testid="active-users"' not in html  # no administrator figures
     assert "Your latest activity" in html
-    assert "auth.sign_in" in html  # their own sign-in is their latest activity
+    assert "Signed in" in html  # their own sign-in is their latest activity, in words
+    assert "auth.sign_in" not in html and f"user #{clerk.id}" in html
 
 
 async def test_auditor_home_shows_all_locations_and_latest_changes(browser: Browser) -> None:

@@ -96,3 +96,14 @@ def test_csv_cells_are_neutralised(value: object, cell: str) -> None:
 def test_to_csv_writes_a_header_and_quotes() -> None:
     text = to_csv(["a", "b"], [{"a": "x,y", "b": "=cmd"}, {"a": 1}])
     assert text.splitlines() == ["a,b", "\"x,y\",'=cmd", "1,"]
+
+
+def test_audit_actions_read_as_words() -> None:
+    from app.audit.labels import action_words, object_words
+
+    assert action_words("auth.sign_in") == "Signed in"
+    assert action_words("terminal.create") == "Created a terminal"
+    assert action_words("catalog.product.deactivate") == "Deactivated a product"
+    assert action_words("shift.recount_requested") == "Shift recount requested"
+    assert object_words("user", 1) == "user #1" and object_words("cash_movement", 7) == "cash movement #7"
+    assert object_words("", "") == ""
