@@ -19,6 +19,7 @@ from app.routes import (
     public,
     reconciliation,
     reports,
+    sim_receipt_images,
 )
 
 ROUTE_HANDLERS = [
@@ -40,4 +41,5 @@ ROUTE_HANDLERS = [
     *reports.ROUTES,
     *public.ROUTES,
     *admin_languages.ROUTES,
+    *sim_receipt_images.ROUTES,
 ]

@@ -72,3 +72,19 @@ async def test_a_korean_receipt_prints_as_a_raster_image(browser: Browser) -> No
     # a 2×20 pole display has no Hangul: it thanks the customer in English
     line1, _ = await _display(terminal, "Thank you!")
     assert line1.startswith("Thank you!")
+
+
+async def test_the_admin_page_shows_a_raster_receipt_as_an_image(browser: Browser) -> None:
+    counter, _ = await selling_counter(browser)
+    scrip = await make_product(counter.admin, rules.TAXI_SCRIP, 1_000)
+    await browser.post_form("/kiosk/customer-language", {"lang": "zh_Hant"}, headers=HX)
+    await _sell_cash(browser, scrip, "10")
+    await browser.sign_in(counter.admin.username)
+    page = await browser.get(f"/admin/terminals/{counter.terminal_id}/receipts")
+    image = re.search(r'<img src="([^"]+)"[^>]*data-testid="sim-receipt-image"', page.text)
+    assert image, page.text[-2000:]
+    png = await browser.get(image.group(1))
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG")
+    missing = await browser.get(f"/admin/terminals/{counter.terminal_id}/receipt-images/..%2Fsecret")
+    assert missing.status_code == 404
