@@ -44,7 +44,7 @@ async def test_the_counter_screen_offers_the_customer_language_english_first(bro
 async def test_a_spanish_customer_gets_a_spanish_receipt_and_display(browser: Browser) -> None:
     counter, _ = await selling_counter(browser)
     terminal = await terminal_row(counter)
-    scrip = await make_product(counter.admin, rules.TAXI_SCRIP, 1_000)
+    scrip = await make_product(counter.admin, rules.HS_TICKET_BOOK, 1_000)
     chosen = await browser.post_form("/kiosk/customer-language", {"lang": "es"}, headers=HX)
     assert chosen.status_code == 200 and '<option value="es" lang="es" selected>' in chosen.text
     assert await _display(terminal, "Bienvenido") == ("Bienvenido", "")
@@ -76,7 +76,7 @@ async def test_a_korean_receipt_prints_as_a_raster_image(browser: Browser) -> No
 
 async def test_the_admin_page_shows_a_raster_receipt_as_an_image(browser: Browser) -> None:
     counter, _ = await selling_counter(browser)
-    scrip = await make_product(counter.admin, rules.TAXI_SCRIP, 1_000)
+    scrip = await make_product(counter.admin, rules.HS_TICKET_BOOK, 1_000)
     await browser.post_form("/kiosk/customer-language", {"lang": "zh_Hant"}, headers=HX)
     await _sell_cash(browser, scrip, "10")
     await browser.sign_in(counter.admin.username)
