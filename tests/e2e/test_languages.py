@@ -62,8 +62,10 @@ def test_an_administrator_accepts_a_draft_translation(page: Page) -> None:
 
 def test_a_clerk_prints_a_korean_receipt_for_a_korean_customer(page: Page,
                                                                 live_server: LiveServer) -> None:
+    from tests.cjk import need_cjk_font
     from tests.e2e.test_kiosk import open_counter, pay_cash, settled, shot, tap
 
+    need_cjk_font()
     counter = open_counter(page, live_server)
     page.set_viewport_size({"width": 1280, "height": 1000})  # the grid's layout is not the point here
     settled(page)

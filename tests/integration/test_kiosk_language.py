@@ -9,6 +9,7 @@ import re
 from app.catalog import rules
 from app.kiosk import devices
 from app.settings import get_settings
+from tests.cjk import need_cjk_font
 from tests.fixtures import Browser
 from tests.integration.test_kiosk_support import HX, make_product, selling_counter, terminal_row
 
@@ -59,6 +60,7 @@ async def test_a_spanish_customer_gets_a_spanish_receipt_and_display(browser: Br
 
 
 async def test_a_korean_receipt_prints_as_a_raster_image(browser: Browser) -> None:
+    need_cjk_font()
     counter, _ = await selling_counter(browser)
     terminal = await terminal_row(counter)
     book = await make_product(counter.admin, rules.TICKET_BOOK, 2_500)
@@ -75,6 +77,7 @@ async def test_a_korean_receipt_prints_as_a_raster_image(browser: Browser) -> No
 
 
 async def test_the_admin_page_shows_a_raster_receipt_as_an_image(browser: Browser) -> None:
+    need_cjk_font()
     counter, _ = await selling_counter(browser)
     scrip = await make_product(counter.admin, rules.HS_TICKET_BOOK, 1_000)
     await browser.post_form("/kiosk/customer-language", {"lang": "zh_Hant"}, headers=HX)
