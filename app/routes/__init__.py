@@ -27,6 +27,7 @@ from app.routes import (
     public,
     reconciliation,
     reports,
+    sim_receipt_images,
 )
 from app.settings import get_settings
 
@@ -54,6 +55,7 @@ ROUTE_HANDLERS = [
     *kiosk_language.ROUTES,
     *public.ROUTES,
     *admin_languages.ROUTES,
+    *sim_receipt_images.ROUTES,
 ]
 if not get_settings().is_production:  # /dev/mail: development and tests only
     from app.routes import dev_mail

@@ -58,3 +58,28 @@ def test_an_administrator_accepts_a_draft_translation(page: Page) -> None:
     expect(page.locator("[data-testid=tr-es-public]")).to_contain_text("accepted")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "admin-languages-1280x800.png"), full_page=True)
+
+
+def test_a_clerk_prints_a_korean_receipt_for_a_korean_customer(page: Page,
+                                                                live_server: LiveServer) -> None:
+    from tests.cjk import need_cjk_font
+    from tests.e2e.test_kiosk import open_counter, pay_cash, settled, shot, tap
+
+    need_cjk_font()
+    counter = open_counter(page, live_server)
+    page.set_viewport_size({"width": 1280, "height": 1000})  # the grid's layout is not the point here
+    settled(page)
+    page.select_option("[data-testid=customer-lang]", "ko")  # htmx posts the change
+    settled(page)
+    page.reload()  # kept for this kiosk browser
+    expect(page.locator("[data-testid=customer-lang]")).to_have_value("ko")
+    tap(page, "TB-10")
+    shot(page, "customer-language-ko")
+    pay_cash(page, quick="exact")
+    expect(page.locator("[data-testid=printed]")).to_be_visible()
+    # the simulated printer got a raster receipt; the admin page shows it as an image
+    page.goto(f"/admin/terminals/{counter.terminal_id}/receipts")
+    image = page.locator("[data-testid=sim-receipt-image]").first
+    expect(image).to_be_visible()
+    assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) == 576
+    page.screenshot(path=str(SHOTS / "sim-receipt-ko.png"), full_page=True)

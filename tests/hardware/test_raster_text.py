@@ -9,6 +9,7 @@ import pytest
 from hardware import raster_text
 from hardware.errors import HardwareError
 from hardware.receipt import Line, Receipt, ReceiptLine, ReceiptTender, render_escpos
+from tests.cjk import need_cjk_font
 
 
 def korean_receipt() -> Receipt:
@@ -25,6 +26,7 @@ def korean_receipt() -> Receipt:
 
 @pytest.mark.parametrize(("width_mm", "dots"), [(58, 384), (80, 576)])
 def test_a_korean_receipt_is_raster_images_and_a_native_barcode(width_mm: int, dots: int) -> None:
+    need_cjk_font()
     data = render_escpos(korean_receipt(), width_mm)
     assert data.startswith(b"\x1b@")
     assert b"\x1bt" not in data  # no code page: the text is pictures
@@ -39,6 +41,7 @@ def test_a_korean_receipt_is_raster_images_and_a_native_barcode(width_mm: int, d
 
 
 def test_the_raster_reads_back_as_drawn() -> None:
+    need_cjk_font()
     lines = [Line("합계  US$25.00", bold=True), Line("감사합니다", align="center")]
     drawn = raster_text.render_lines(lines, 80)
     printer = raster_text._RasterCapture(576)

@@ -299,7 +299,7 @@ async def test_every_state_changing_route_is_forbidden_to_an_auditor(browser: Br
     allowed = []
     for endpoint in state_changing(app_instance()):
         if endpoint.capability == "public":
-            continue  # signing in and out, public pages and one's own inbox change no record
+            continue  # signing in and out, public pages (a language cookie) change no record
         response = await browser.request(
             endpoint.method, endpoint.path,
             data={"_csrf_token": browser.csrf, "active": "0", "password": NEW_PASSWORD},

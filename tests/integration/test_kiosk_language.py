@@ -9,6 +9,7 @@ import re
 from app.catalog import rules
 from app.kiosk import after_commit, devices
 from app.settings import get_settings
+from tests.cjk import need_cjk_font
 from tests.fixtures import Browser
 from tests.integration.test_kiosk_support import HX, make_product, selling_counter, terminal_row
 
@@ -45,7 +46,7 @@ async def test_the_counter_screen_offers_the_customer_language_english_first(bro
 async def test_a_spanish_customer_gets_a_spanish_receipt_and_display(browser: Browser) -> None:
     counter, _ = await selling_counter(browser)
     terminal = await terminal_row(counter)
-    scrip = await make_product(counter.admin, rules.TAXI_SCRIP, 1_000)
+    scrip = await make_product(counter.admin, rules.HS_TICKET_BOOK, 1_000)
     chosen = await browser.post_form("/kiosk/customer-language", {"lang": "es"}, headers=HX)
     assert chosen.status_code == 200 and '<option value="es" lang="es" selected>' in chosen.text
     assert await _display(terminal, "Bienvenido") == ("Bienvenido", "")
@@ -60,6 +61,7 @@ async def test_a_spanish_customer_gets_a_spanish_receipt_and_display(browser: Br
 
 
 async def test_a_korean_receipt_prints_as_a_raster_image(browser: Browser) -> None:
+    need_cjk_font()
     counter, _ = await selling_counter(browser)
     terminal = await terminal_row(counter)
     book = await make_product(counter.admin, rules.TICKET_BOOK, 2_500)
@@ -73,3 +75,20 @@ async def test_a_korean_receipt_prints_as_a_raster_image(browser: Browser) -> No
     # a 2×20 pole display has no Hangul: it thanks the customer in English
     line1, _ = await _display(terminal, "Thank you!")
     assert line1.startswith("Thank you!")
+
+
+async def test_the_admin_page_shows_a_raster_receipt_as_an_image(browser: Browser) -> None:
+    need_cjk_font()
+    counter, _ = await selling_counter(browser)
+    scrip = await make_product(counter.admin, rules.HS_TICKET_BOOK, 1_000)
+    await browser.post_form("/kiosk/customer-language", {"lang": "zh_Hant"}, headers=HX)
+    await _sell_cash(browser, scrip, "10")
+    await browser.sign_in(counter.admin.username)
+    page = await browser.get(f"/admin/terminals/{counter.terminal_id}/receipts")
+    image = re.search(r'<img src="([^"]+)"[^>]*data-testid="sim-receipt-image"', page.text)
+    assert image, page.text[-2000:]
+    png = await browser.get(image.group(1))
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG")
+    missing = await browser.get(f"/admin/terminals/{counter.terminal_id}/receipt-images/..%2Fsecret")
+    assert missing.status_code == 404

@@ -17,6 +17,7 @@ from hardware.codepage import code_page, encode_text
 from hardware.money import format_cents
 from hardware.raster_text import GS_V0, decode_raster
 from hardware.receipt import render_escpos, render_text
+from tests.cjk import need_cjk_font
 from tests.integration.test_sales_support import (
     SCRIP_CENTS,
     TICKET_BOOK_CENTS,
@@ -52,6 +53,8 @@ def words(code: str, english: str) -> str:
 async def test_every_language_prints_the_receipt_without_a_missing_message(
         sale: tuple[Shop, int], code: str) -> None:
     _, sale_id = sale
+    if languages.get(code).receipt == "raster":
+        need_cjk_font()
     catalogs.reset_missing()
     data = await printing.receipt_data(sale_id, duplicate=True, locale=code)
     receipt = to_receipt(data, code)
@@ -105,6 +108,7 @@ async def test_a_refund_receipt_gives_the_reason_in_the_language(sale: tuple[Sho
         shop.clerk, terminal_id=shop.terminal_id, original_sale_id=sale_id,
         line_quantities={int(scrip_line["id"]): 1}, reason_code="duplicate_purchase",
         idempotency_key=key(), refund_tenders=[cash(SCRIP_CENTS)])
+    need_cjk_font()
     for code in SHIPPED:
         catalogs.reset_missing()
         data = await printing.receipt_data(refund.sale_id, locale=code)
