@@ -73,7 +73,7 @@ def _whole(raw: str, name: str, errors: dict[str, str]) -> int | None:
     cleaned = raw.strip().replace(",", "").replace(" ", "")
     if not cleaned:
         return None
-    if not cleaned.isdigit() or int(cleaned) > MAX_PEOPLE:
+    if not (cleaned.isascii() and cleaned.isdigit()) or int(cleaned) > MAX_PEOPLE:
         errors[name] = "Enter a whole number of people (0 or more)."
         return None
     return int(cleaned)

@@ -74,7 +74,7 @@ def _ranges(text: str) -> list[SerialRange]:
 
 def _whole_number(raw: str) -> int:
     raw = raw.strip().replace(",", "")
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         raise invalid("counted_quantity", "Enter how many you counted as a whole number (0 or more).")
     return int(raw)
 

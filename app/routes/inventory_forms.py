@@ -155,7 +155,7 @@ async def decide_count(request: Request, count_id: FromPath[int]) -> Redirect:
 async def set_threshold(request: Request, location_id: FromPath[int]) -> Redirect:
     form = await request.form()
     raw = text(form, "minimum", 12)
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise ValidationFailed("Enter the low-stock level as a whole number (0 removes it).",
                                field_errors={"minimum": "Enter a whole number."})
     await setup.set_threshold(principal(request), location_id,

@@ -68,7 +68,7 @@ class ParsedCode:
 def parse_receipt_code(text: str) -> ParsedCode | None:
     """Parse a scan code, a printed code or a bare number; None when it is none of them."""
     value = text.strip().upper()
-    if value.isdigit() and len(value) <= 9:
+    if value.isascii() and value.isdigit() and len(value) <= 9:
         return ParsedCode(number=int(value))
     if match := _SCAN_RE.match(value):
         return ParsedCode(number=int(match["number"]), terminal_code=match["terminal"])
