@@ -25,8 +25,8 @@ from app.drawers import services as drawers
 from app.drawers import states as drawer_states
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.kiosk.context import AtKiosk
-from app.sales import services as sales
 from app.sales.cart import MAX_QUANTITY, CartLine, TenderInput
+from app.sales.pricing import quote_cart
 from app.terminals.kiosk_tables import KioskCart
 
 
@@ -209,7 +209,7 @@ async def check_lines(state: CartState, lines: list[dict[str, Any]] | None = Non
     refuse."""
     probe = replace(state, lines=state.lines if lines is None else lines,
                     fare_card=state.fare_card if fare_card is None else fare_card)
-    await sales.quote_cart(probe.cart_lines(), **probe.card_facts(), products=products)
+    await quote_cart(probe.cart_lines(), **probe.card_facts(), products=products)
 
 
 def refuse_if_kept(state: CartState) -> None:

@@ -22,8 +22,10 @@ from app.formatting import money
 from app.kiosk import checkout, devices
 from app.kiosk.context import AtKiosk
 from app.sales import cards
-from app.sales import services as sales
 from app.sales.cart import CARD, CASH, CHECK, TenderInput, plan_refund_tenders
+from app.sales.idempotency import SaleResult
+from app.sales.queries import Refundable
+from app.sales.returns import check_refund, check_void, refund_sale, void_sale
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class ReturnPlan:
     by_kind: dict[str, int]
 
 
-def plan(refundable: sales.Refundable, quantities: Mapping[int, int]) -> ReturnPlan:
+def plan(refundable: Refundable, quantities: Mapping[int, int]) -> ReturnPlan:
     by_id = {int(line["id"]): line for line in refundable.lines}
     amount = 0
     for line_id, quantity in quantities.items():
@@ -97,11 +99,11 @@ async def _require_cash_on_hand(at: AtKiosk, amount_cents: int, kind: str) -> No
 
 
 async def _record_after_card(card_reference: str | None, amount_cents: int,
-                             record: Any) -> sales.SaleResult:
+                             record: Any) -> SaleResult:
     """Record the return; when that fails after the card was refunded, say so plainly (the
     approved card refund is listed at once as a card outcome to settle)."""
     try:
-        result: sales.SaleResult = await record()
+        result: SaleResult = await record()
     except DomainError as exc:
         if card_reference is None:
             raise
@@ -113,10 +115,10 @@ async def _record_after_card(card_reference: str | None, amount_cents: int,
 
 
 async def refund(at: AtKiosk, *, sale_id: int, quantities: Mapping[int, int], reason: str,
-                 key: str, override: Principal | None, check_number: str = "") -> sales.SaleResult:
+                 key: str, override: Principal | None, check_number: str = "") -> SaleResult:
     """Check the whole refund (key, reason, section, lines still refundable, override, cash
     on hand, the fare card) first; only then refund the card part on the terminal."""
-    checked = await sales.check_refund(
+    checked = await check_refund(
         at.clerk, terminal_id=at.terminal_id, original_sale_id=sale_id,
         line_quantities=dict(quantities), reason_code=reason, idempotency_key=key,
         override=override)
@@ -141,7 +143,7 @@ async def refund(at: AtKiosk, *, sale_id: int, quantities: Mapping[int, int], re
         tenders.append(TenderInput(kind=CARD, amount_cents=chosen.by_kind[CARD],
                                    payment_reference=reference))
     result = await _record_after_card(reference, chosen.by_kind.get(CARD, 0), lambda: (
-        sales.refund_sale(
+        refund_sale(
             at.clerk, terminal_id=at.terminal_id, original_sale_id=sale_id,
             line_quantities=dict(quantities), reason_code=reason, idempotency_key=key,
             refund_tenders=tenders, card_balance_cents=balance, override=override)))
@@ -153,11 +155,11 @@ async def refund(at: AtKiosk, *, sale_id: int, quantities: Mapping[int, int], re
 
 
 async def void(at: AtKiosk, *, sale_id: int, reason: str, key: str,
-               override: Principal | None) -> sales.SaleResult:
+               override: Principal | None) -> SaleResult:
     """Check the whole void first (key, reason, section, this drawer's sale, override, cash on
     hand); only then refund its card payments on the terminal."""
-    checked = await sales.check_void(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id,
-                                     reason_code=reason, idempotency_key=key, override=override)
+    checked = await check_void(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id,
+                               reason_code=reason, idempotency_key=key, override=override)
     if checked.done is not None:
         return checked.done
     assert checked.refundable is not None
@@ -169,9 +171,9 @@ async def void(at: AtKiosk, *, sale_id: int, reason: str, key: str,
                for t in card_tenders]
     result = await _record_after_card(
         ", ".join(refunds) or None, sum(int(t["amount_cents"]) for t in card_tenders),
-        lambda: sales.void_sale(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id,
-                                reason_code=reason, idempotency_key=key, card_refunds=refunds,
-                                override=override))
+        lambda: void_sale(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id,
+                          reason_code=reason, idempotency_key=key, card_refunds=refunds,
+                          override=override))
     if result.created:
         await checkout.after_sale(at.terminal, result.sale_id, actor=at.clerk,
                                   cash=any(t["kind"] == CASH for t in sale["tenders"]),

@@ -18,8 +18,8 @@ from app.auth.principal import Principal
 from app.catalog.tables import FareCategory, Price, Product
 from app.drawers import services as drawers
 from app.sales import cards, printing
-from app.sales import services as sales
 from app.sales.cart import CartLine, TenderInput
+from app.sales.recording import complete_sale
 from app.terminals.tables import Terminal
 
 #: $150.00: 5 × $20, 4 × $10, 2 × $5.
@@ -106,7 +106,7 @@ async def sell(worked: WorkedShift, location_id: int, day: date, items: Sequence
                                            f"TT{secrets.token_hex(4)}", "APPROVED")
         tenders.append(TenderInput(pay.kind, pay.amount_cents, payment_reference=reference,
                                    check_number=pay.check_number))
-    result = await sales.complete_sale(
+    result = await complete_sale(
         worked.clerk, terminal_id=worked.terminal_id, idempotency_key=secrets.token_hex(16),
         lines=[CartLine(product_id=i.product_id, quantity=1) for i in items], tenders=tenders,
     )

@@ -13,9 +13,12 @@ from app.drawers.errors import NoOpenShift
 from app.errors import Forbidden, ValidationFailed
 from app.ledger.accounts import CARD_CLEARING, CARD_OUTCOME_SUSPENSE, FARE_REVENUE
 from app.sales import cards
-from app.sales import services as sales
 from app.sales.cart import TenderInput
 from app.sales.errors import CardPaymentProblem
+from app.sales.idempotency import SaleResult, terminal_info
+from app.sales.queries import get_sale
+from app.sales.recording import complete_sale
+from app.sales.returns import refund_sale
 from app.sales.tables import PaymentAttempt
 from tests.integration.test_sales_support import (
     TICKET_BOOK_CENTS,
@@ -39,8 +42,8 @@ async def begin(shop: Shop, amount: int = TICKET_BOOK_CENTS, **kwargs: object) -
                                           amount_cents=amount, **kwargs)  # type: ignore[arg-type]
 
 
-async def pay_with(shop: Shop, reference: str, amount: int = TICKET_BOOK_CENTS) -> sales.SaleResult:
-    return await sales.complete_sale(
+async def pay_with(shop: Shop, reference: str, amount: int = TICKET_BOOK_CENTS) -> SaleResult:
+    return await complete_sale(
         shop.clerk, terminal_id=shop.terminal_id, idempotency_key=key(),
         lines=[line(shop.ticket_book)],
         tenders=[TenderInput("card", amount, payment_reference=reference)])
@@ -51,7 +54,7 @@ async def test_the_attempt_is_committed_before_the_terminal_is_asked(shop: Shop)
     row = await PaymentAttempt.select().where(PaymentAttempt.reference == reference).first()
     assert row is not None and row["status"] == "pending" and row["shift"] == shop.shift_id
     assert reference.startswith(
-        (await sales._terminal_info(shop.terminal_id))["code"] + "-")
+        (await terminal_info(shop.terminal_id))["code"] + "-")
     with pytest.raises(RuntimeError, match="outside a transaction"):
         async with write_transaction():
             await begin(shop)
@@ -115,14 +118,14 @@ async def test_a_final_answer_never_changes_and_a_repeat_is_harmless(shop: Shop)
 async def test_an_attempt_for_another_amount_or_terminal_cannot_pay(shop: Shop) -> None:
     reference = await approved_card(shop, 2_000)
     with pytest.raises(CardPaymentProblem, match="was for 2000"):
-        await sales.complete_sale(
+        await complete_sale(
             shop.clerk, terminal_id=shop.terminal_id, idempotency_key=key(),
             lines=[line(shop.ticket_book)],
             tenders=[TenderInput("card", 1_000, payment_reference=reference),
                      TenderInput("cash", TICKET_BOOK_CENTS - 1_000)])
     other = await make_shop()
     with pytest.raises(CardPaymentProblem, match="another terminal"):
-        await sales.complete_sale(
+        await complete_sale(
             other.clerk, terminal_id=other.terminal_id, idempotency_key=key(),
             lines=[line(other.ticket_book)],
             tenders=[TenderInput("card", 2_000, payment_reference=reference),
@@ -205,8 +208,8 @@ async def test_an_unbooked_unused_charge_refunded_moves_nothing(shop: Shop) -> N
     assert await shift_balance(shop.shift_id, CARD_CLEARING) == 0
     with pytest.raises(CardPaymentProblem):  # a refund reserved for a charge pays no refund sale
         sold = await pay_with(shop, await approved_card(shop, TICKET_BOOK_CENTS))
-        line_id = (await sales.get_sale(sold.sale_id))["lines"][0]["id"]
-        await sales.refund_sale(
+        line_id = (await get_sale(sold.sale_id))["lines"][0]["id"]
+        await refund_sale(
             shop.clerk, terminal_id=shop.terminal_id, original_sale_id=sold.sale_id,
             line_quantities={line_id: 1}, reason_code="overcharge", idempotency_key=key(),
             override=shop.supervisor,
