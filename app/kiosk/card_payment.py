@@ -16,7 +16,7 @@ from typing import Any
 
 from app.auth.principal import Principal
 from app.kiosk import cart as carts
-from app.kiosk import devices
+from app.kiosk import devices, terminal_calls
 from app.sales import cards
 
 log = logging.getLogger("faredesk.kiosk.card")
@@ -56,27 +56,10 @@ async def run(actor: Principal, terminal: dict[str, Any], reference: str, amount
         loop.call_soon_threadsafe(lambda: _spawn(carts.set_prompt(cart_row_id, text)))
 
     try:
-        pad = devices.device_set(terminal).terminal
-        if kind == "refund":
-            result = await pad.refund(amount_cents, reference, on_prompt=on_prompt)
-        else:
-            result = await pad.sale(amount_cents, reference, on_prompt=on_prompt)
-        status = "unknown" if result.status == "unknown_outcome" else result.status
-        await cards.record_card_result(
-            reference, status, result.brand, result.last4, result.auth_code,
-            result.terminal_txn_id, result.reason or "", actor=actor)
-    except Exception as exc:
-        log.warning("card payment %s ended without an answer: %s", reference, exc)
-        code = getattr(exc, "code", "")
-        status = "declined" if code == "declined" else "cancelled" if code == "cancelled" \
-            else "unknown"
-        if code in ("offline",) :
-            status = "cancelled"  # never reached the terminal: nothing was charged
-        try:
-            await cards.record_card_result(reference, status, message=devices.clerk_message(exc),
-                                           actor=actor)
-        except Exception:
-            log.exception("could not record the card outcome for %s", reference)
+        await terminal_calls.run_on_terminal(actor, terminal, reference, amount_cents, kind=kind,
+                                             on_prompt=on_prompt, errors_are_final=True)
+    except Exception:
+        log.exception("could not record the card outcome for %s", reference)
 
 
 async def cancel(terminal: dict[str, Any]) -> str:
@@ -105,16 +88,9 @@ async def refund_unused(actor: Principal, terminal: dict[str, Any], reference: s
     refund_ref = await cards.begin_card_payment(actor, terminal_id=int(terminal["id"]),
                                                 amount_cents=amount, kind="refund",
                                                 refund_of=reference)
-    try:
-        result = await devices.device_set(terminal).terminal.refund(
-            amount, refund_ref, original.get("terminal_txn_id") or "")
-        status = "unknown" if result.status == "unknown_outcome" else result.status
-        attempt = await cards.record_card_result(
-            refund_ref, status, result.brand, result.last4, result.auth_code,
-            result.terminal_txn_id, result.reason or "", actor=actor)
-    except Exception as exc:
-        attempt = await cards.record_card_result(refund_ref, "unknown",
-                                                 message=devices.clerk_message(exc), actor=actor)
+    attempt = await terminal_calls.run_on_terminal(
+        actor, terminal, refund_ref, amount, kind="refund",
+        original_txn_id=original.get("terminal_txn_id") or "")
     if attempt["status"] != cards.APPROVED:
         raise DomainError(f"The card refund was {attempt['status_label'].lower()}; the charge "
                           "is not given back yet. Try again, or ask a supervisor.")

@@ -19,7 +19,7 @@ from app.auth.principal import Principal
 from app.drawers import services as drawers
 from app.errors import DomainError, ValidationFailed
 from app.formatting import money
-from app.kiosk import checkout, devices
+from app.kiosk import checkout, devices, terminal_calls
 from app.kiosk.context import AtKiosk
 from app.sales import cards
 from app.sales.cart import CARD, CASH, CHECK, TenderInput, plan_refund_tenders
@@ -55,17 +55,8 @@ async def _card_refund(at: AtKiosk, amount_cents: int, original_txn_id: str | No
                           "ask a supervisor to refund it on the terminal.")
     reference = await cards.begin_card_payment(at.clerk, terminal_id=at.terminal_id,
                                                amount_cents=amount_cents, kind="refund")
-    try:
-        result = await devices.device_set(at.terminal).terminal.refund(amount_cents, reference,
-                                                                       original_txn_id)
-        status = "unknown" if result.status == "unknown_outcome" else result.status
-        attempt = await cards.record_card_result(
-            reference, status, result.brand, result.last4, result.auth_code,
-            result.terminal_txn_id, result.reason or "", actor=at.clerk)
-    except Exception as exc:
-        attempt = await cards.record_card_result(reference, "unknown",
-                                                 message=devices.clerk_message(exc),
-                                                 actor=at.clerk)
+    attempt = await terminal_calls.run_on_terminal(at.clerk, at.terminal, reference, amount_cents,
+                                                   kind="refund", original_txn_id=original_txn_id)
     if attempt["status"] not in cards.USABLE_STATUSES:
         raise DomainError(
             f"The card refund was {attempt['status_label'].lower()}. Nothing was recorded; "
