@@ -18,7 +18,7 @@ from app.errors import ValidationFailed
 from app.formatting import money
 from app.i18n import receipts as receipt_i18n
 from app.kiosk import after_commit, devices
-from app.kiosk import cart as carts
+from app.kiosk import cart_store as carts
 from app.kiosk.context import AtKiosk
 from app.sales import printing
 from app.sales.cart import CASH, CHECK, CartLine, TenderInput

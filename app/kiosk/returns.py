@@ -21,7 +21,7 @@ from app.errors import DomainError, ValidationFailed
 from app.formatting import money
 from app.kiosk import checkout, devices, terminal_calls
 from app.kiosk.context import AtKiosk
-from app.sales import cards
+from app.sales import bank_card_payments as bank_cards
 from app.sales.cart import CARD, CASH, CHECK, TenderInput, plan_refund_tenders
 from app.sales.idempotency import SaleResult
 from app.sales.queries import Refundable
@@ -53,15 +53,15 @@ async def _card_refund(at: AtKiosk, amount_cents: int, original_txn_id: str | No
     if not original_txn_id:
         raise DomainError("The card payment has no terminal transaction id to refund against; "
                           "ask a supervisor to refund it on the terminal.")
-    reference = await cards.begin_card_payment(at.clerk, terminal_id=at.terminal_id,
+    reference = await bank_cards.begin_card_payment(at.clerk, terminal_id=at.terminal_id,
                                                amount_cents=amount_cents, kind="refund")
     attempt = await terminal_calls.run_on_terminal(at.clerk, at.terminal, reference, amount_cents,
                                                    kind="refund", original_txn_id=original_txn_id)
-    if attempt["status"] not in cards.USABLE_STATUSES:
+    if attempt["status"] not in bank_cards.USABLE_STATUSES:
         raise DomainError(
             f"The card refund was {attempt['status_label'].lower()}. Nothing was recorded; "
             + ("a supervisor must settle the unclear card refund before trying again."
-               if attempt["status"] == cards.UNKNOWN else "try again or ask a supervisor."))
+               if attempt["status"] == bank_cards.UNKNOWN else "try again or ask a supervisor."))
     return reference
 
 

@@ -70,7 +70,7 @@ LIMIT 1"""  # noqa: S608 (constant fragments; the value is a parameter)
 
 _LOCK_SQL = "UPDATE kiosk_session SET locked_at = {} WHERE id = {}"
 #: The clerk's cart at this terminal outlived a lock or a sign-in: it is marked kept, so the
-#: clerk confirms or clears it before the next customer's first item (app.kiosk.cart).
+#: clerk confirms or clears it before the next customer's first item (app.kiosk.cart_store).
 _KEEP_CART_SQL = """
 UPDATE kiosk_cart SET kept_since = {} WHERE cart_key = {} AND kept_since IS NULL
 AND (lines <> '[]' OR tenders <> '[]')

@@ -16,7 +16,7 @@ from typing import Any
 
 from app.auth.principal import Principal
 from app.kiosk import devices
-from app.sales import cards
+from app.sales import bank_card_payments as bank_cards
 
 log = logging.getLogger("faredesk.kiosk.card")
 
@@ -53,11 +53,11 @@ async def run_on_terminal(
         else:
             result = await pad.sale(amount_cents, reference, on_prompt=on_prompt)
         status = "unknown" if result.status == "unknown_outcome" else result.status
-        return await cards.record_card_result(
+        return await bank_cards.record_card_result(
             reference, status, result.brand, result.last4, result.auth_code,
             result.terminal_txn_id, result.reason or "", actor=actor)
     except Exception as exc:
         log.warning("card %s %s ended without an answer: %s", kind, reference, exc)
-        return await cards.record_card_result(
+        return await bank_cards.record_card_result(
             reference, status_after_error(exc, errors_are_final=errors_are_final),
             message=devices.clerk_message(exc), actor=actor)

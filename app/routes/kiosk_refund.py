@@ -12,7 +12,7 @@ from litestar.response import Template
 from app.auth.errors import SignInFailed
 from app.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from app.formatting import parse_count
-from app.kiosk import cart as carts
+from app.kiosk import cart_store as carts
 from app.kiosk import returns
 from app.kiosk.context import AtKiosk, ClerkAtKiosk
 from app.kiosk.override import second_person

@@ -14,8 +14,9 @@ from app.drawers.services import require_cash_on_hand
 from app.drawers.services import require_selling_shift as require_open_shift
 from app.errors import ValidationFailed
 from app.ledger import services as ledger
-from app.sales import cards
+from app.sales import bank_card_payments as bank_cards
 from app.sales.authority import OverrideAction, check_override
+from app.sales.bank_card_tenders import check_card_tenders, claim_attempts, tender_amounts, tender_values
 from app.sales.cart import (
     CARD,
     CASH,
@@ -47,7 +48,6 @@ from app.sales.reasons import REFUND_REASONS, VOID_REASONS, check_reason
 from app.sales.return_rules import ReturnLine, check_original, check_voidable, refund_lines
 from app.sales.sale_rows import insert_lines, insert_sale, insert_tenders, queue_receipt, sale_line_ids
 from app.sales.tables import CardLoad, Sale, SaleLine
-from app.sales.tender_cards import check_card_tenders, claim_attempts, tender_amounts, tender_values
 
 _ReturnLine = ReturnLine
 
@@ -119,7 +119,7 @@ async def _void_tenders(original_tenders: Sequence[Mapping[str, Any]],
         for t in original_tenders if t["kind"] != CARD
     ]
     for reference in card_refunds:
-        attempt = await cards.get_attempt(reference)
+        attempt = await bank_cards.get_attempt(reference)
         result.append(TenderInput(kind=CARD, amount_cents=int(attempt["amount_cents"]),
                                   payment_reference=reference))
     return result

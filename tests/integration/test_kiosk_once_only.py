@@ -17,7 +17,7 @@ import pytest
 from app import sql
 from app.auth.roles import Role
 from app.catalog import rules
-from app.kiosk import cart as carts
+from app.kiosk import cart_store as carts
 from app.kiosk import devices
 from app.sales.idempotency import KeyReused
 from app.sales.recording import complete_sale

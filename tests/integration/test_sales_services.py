@@ -23,7 +23,8 @@ from app.ledger.accounts import (
     STORED_VALUE_LIABILITY,
 )
 from app.ledger.errors import DayLocked
-from app.sales import cards, printing
+from app.sales import bank_card_payments as bank_cards
+from app.sales import printing
 from app.sales.cart import CartLine, TenderInput
 from app.sales.errors import CardPaymentProblem
 from app.sales.idempotency import SaleResult
@@ -117,7 +118,7 @@ async def test_split_tender_cash_and_card(shop: Shop) -> None:
     assert result.change_cents == 1_000 - (TICKET_BOOK_CENTS - 2_000)
     assert await shift_balance(shop.shift_id, CARD_CLEARING) == 2_000
     assert await shift_balance(shop.shift_id, DRAWER_CASH) == FLOAT_CENTS + TICKET_BOOK_CENTS - 2_000
-    attempt = await cards.get_attempt(card_tender.payment_reference or "")
+    attempt = await bank_cards.get_attempt(card_tender.payment_reference or "")
     assert attempt["sale"] == result.sale_id
     tenders = await Tender.select().where(Tender.sale == result.sale_id).order_by(Tender.id)
     card_row = next(t for t in tenders if t["kind"] == "card")
@@ -144,9 +145,9 @@ async def test_check_tender(shop: Shop) -> None:
 
 
 async def test_a_declined_card_cannot_pay_then_cash_does(shop: Shop) -> None:
-    reference = await cards.begin_card_payment(shop.clerk, terminal_id=shop.terminal_id,
+    reference = await bank_cards.begin_card_payment(shop.clerk, terminal_id=shop.terminal_id,
                                                amount_cents=SCRIP_CENTS)
-    await cards.record_card_result(reference, "declined", brand="VISA", last4="0002",
+    await bank_cards.record_card_result(reference, "declined", brand="VISA", last4="0002",
                                    message="DECLINED 05")
     lines = [line(shop.scrip)]
     with pytest.raises(CardPaymentProblem, match="declined"):

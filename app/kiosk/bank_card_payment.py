@@ -15,9 +15,9 @@ import logging
 from typing import Any
 
 from app.auth.principal import Principal
-from app.kiosk import cart as carts
+from app.kiosk import cart_store as carts
 from app.kiosk import devices, terminal_calls
-from app.sales import cards
+from app.sales import bank_card_payments as bank_cards
 
 log = logging.getLogger("faredesk.kiosk.card")
 
@@ -38,7 +38,7 @@ async def start(actor: Principal, terminal: dict[str, Any], state: carts.CartSta
     if kind == "sale":
         carts.refuse_if_kept(state)
         await carts.check_lines(state)
-    reference = await cards.begin_card_payment(actor, terminal_id=int(terminal["id"]),
+    reference = await bank_cards.begin_card_payment(actor, terminal_id=int(terminal["id"]),
                                                amount_cents=amount_cents, kind=kind)
     state.payment_reference = reference
     state.payment_prompt = "Waiting for the payment terminal…"
@@ -83,18 +83,18 @@ async def refund_unused(actor: Principal, terminal: dict[str, Any], reference: s
     Raises DomainError with the clerk's next step when the terminal does not approve."""
     from app.errors import DomainError
 
-    original = await cards.get_attempt(reference)
+    original = await bank_cards.get_attempt(reference)
     amount = int(original["amount_cents"])
-    refund_ref = await cards.begin_card_payment(actor, terminal_id=int(terminal["id"]),
+    refund_ref = await bank_cards.begin_card_payment(actor, terminal_id=int(terminal["id"]),
                                                 amount_cents=amount, kind="refund",
                                                 refund_of=reference)
     attempt = await terminal_calls.run_on_terminal(
         actor, terminal, refund_ref, amount, kind="refund",
         original_txn_id=original.get("terminal_txn_id") or "")
-    if attempt["status"] != cards.APPROVED:
+    if attempt["status"] != bank_cards.APPROVED:
         raise DomainError(f"The card refund was {attempt['status_label'].lower()}; the charge "
                           "is not given back yet. Try again, or ask a supervisor.")
-    await cards.refund_unused_card_payment(actor, reference=reference, refund_reference=refund_ref)
+    await bank_cards.refund_unused_card_payment(actor, reference=reference, refund_reference=refund_ref)
 
 
 async def unused_charges(terminal_id: int) -> list[dict[str, Any]]:
@@ -106,9 +106,9 @@ async def unused_charges(terminal_id: int) -> list[dict[str, Any]]:
     rows = await PaymentAttempt.select(PaymentAttempt.reference).where(
         (PaymentAttempt.terminal == terminal_id) & (PaymentAttempt.kind == "sale")
         & PaymentAttempt.sale.is_null()
-        & PaymentAttempt.status.is_in([cards.APPROVED, cards.SETTLED_APPROVED])
+        & PaymentAttempt.status.is_in([bank_cards.APPROVED, bank_cards.SETTLED_APPROVED])
     ).order_by(PaymentAttempt.id)
-    return [await cards.get_attempt(r["reference"]) for r in rows]
+    return [await bank_cards.get_attempt(r["reference"]) for r in rows]
 
 
 async def use_for_sale(state: carts.CartState, attempt: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from app import sql
 from app.errors import ValidationFailed
-from app.sales import cards
+from app.sales import bank_card_payments as bank_cards
 from app.sales.cart import (
     CARD,
     AppliedTender,
@@ -30,17 +30,17 @@ async def check_card_tenders(
         if tender.kind != CARD:
             continue
         assert tender.payment_reference is not None
-        attempt = await cards.get_attempt(tender.payment_reference)
+        attempt = await bank_cards.get_attempt(tender.payment_reference)
         word = "payment" if kind == SALE else "refund"
         if attempt["kind"] != kind or attempt["refund_of"] is not None:
             raise CardPaymentProblem(f"That card transaction is not a card {word} for this.")
         if int(attempt["terminal"]) != terminal_id:
             raise CardPaymentProblem(f"That card {word} was run on another terminal.")
-        if attempt["status"] not in cards.USABLE_STATUSES:
+        if attempt["status"] not in bank_cards.USABLE_STATUSES:
             raise CardPaymentProblem(
                 f"The card {word} is {attempt['status_label'].lower()}: it cannot be used."
             )
-        if cards.is_used(attempt):
+        if bank_cards.is_used(attempt):
             raise CardPaymentProblem(f"That card {word} has been used already.")
         if int(attempt["amount_cents"]) != tender.amount_cents:
             raise CardPaymentProblem(
@@ -61,7 +61,7 @@ RETURNING id
 
 async def claim_attempts(references: Sequence[str], sale_id: int) -> None:
     """Link each card payment to the sale; refuses one that another sale took meanwhile."""
-    usable = list(cards.USABLE_STATUSES)
+    usable = list(bank_cards.USABLE_STATUSES)
     claim_sql = _CLAIM_ATTEMPT_SQL.format(statuses=sql.in_list(usable))
     for reference in references:
         claimed = await sql.fetch(claim_sql, sale_id, reference, *usable)
@@ -75,7 +75,7 @@ def tender_amounts(applied: Sequence[AppliedTender],
         TenderAmount(
             t.kind, t.amount_cents,
             via_suspense=bool(t.payment_reference)
-            and attempts[t.payment_reference or ""]["status"] == cards.SETTLED_APPROVED,
+            and attempts[t.payment_reference or ""]["status"] == bank_cards.SETTLED_APPROVED,
         )
         for t in applied
     ]
