@@ -20,7 +20,7 @@ from app.i18n import receipts as receipt_i18n
 from app.kiosk import after_commit, devices
 from app.kiosk import cart_store as carts
 from app.kiosk.context import AtKiosk
-from app.sales import printing
+from app.sales import fare_card_loads
 from app.sales.cart import CASH, CHECK, CartLine, TenderInput
 from app.sales.idempotency import SaleResult, recorded_sale
 from app.sales.recording import complete_sale
@@ -140,15 +140,15 @@ async def after_sale(terminal: dict[str, Any], sale_id: int, *, actor: Principal
 async def write_loads(terminal: dict[str, Any], sale_id: int, actor: Principal,
                       after: AfterCommit) -> None:
     """Write each pending load to the fare card; confirmed by read-back, else left pending."""
-    for load in await printing.pending_card_loads(sale_id):
+    for load in await fare_card_loads.pending_card_loads(sale_id):
         try:
             await devices.write_load(terminal, load)
         except Exception as exc:
             message = devices.clerk_message(exc)
-            await printing.mark_card_load_failed(int(load["id"]), message, actor=actor)
+            await fare_card_loads.mark_card_load_failed(int(load["id"]), message, actor=actor)
             after.load_problems.append(f"{load['description']}: {message}")
             continue
-        await printing.mark_card_load_written(int(load["id"]), actor=actor)
+        await fare_card_loads.mark_card_load_written(int(load["id"]), actor=actor)
         after.loads_written += 1
 
 

@@ -11,7 +11,7 @@ from app import sql
 from app.errors import NotFound
 from app.kiosk import after_commit
 from app.kiosk.context import AtKiosk
-from app.sales import printing
+from app.sales import fare_card_loads, printing
 from app.sales.queries import get_sale, recent_sales
 
 #: The done screen stops asking after this many polls, a second apart (a receipt still
@@ -33,7 +33,7 @@ async def sale_view(at: AtKiosk, sale_id: int) -> dict[str, Any]:
     # A fare-card load belongs to a line that names the card (sales and refunds write one only
     # for such a line): a sale without a card on any line has none to look up.
     names_a_card = any(line["card_serial"] for line in sale["lines"])
-    loads = await printing.card_loads_for_sale(sale_id) if names_a_card else []
+    loads = await fare_card_loads.card_loads_for_sale(sale_id) if names_a_card else []
     return {
         "sale": sale, "loads": loads,
         "loads_pending": [x for x in loads if x["status"] in ("pending", "failed")],

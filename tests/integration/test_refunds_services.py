@@ -10,7 +10,7 @@ from app.drawers import services as drawers
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.ledger import services as ledger
 from app.ledger.accounts import CARD_CLEARING, DRAWER_CASH, FARE_REVENUE, STORED_VALUE_LIABILITY
-from app.sales import printing
+from app.sales import fare_card_loads, printing
 from app.sales.cart import CartLine, TenderInput
 from app.sales.errors import AlreadyReversed, SaleRefused
 from app.sales.idempotency import SaleResult
@@ -88,8 +88,8 @@ async def test_a_void_above_the_threshold_needs_a_lead_who_is_not_the_clerk(shop
     void = await get_sale(result.sale_id)
     assert void["override_by"] == shop.lead.id
     # the pass never reached the card: its load is cancelled, nothing to take off the card
-    assert await printing.pending_card_loads(sale_id) == []
-    assert await printing.pending_card_loads(result.sale_id) == []
+    assert await fare_card_loads.pending_card_loads(sale_id) == []
+    assert await fare_card_loads.pending_card_loads(result.sale_id) == []
     audit = await AuditEvent.select(AuditEvent.summary).where(
         (AuditEvent.action == "sale.void") & (AuditEvent.object_id == str(result.sale_id))).first()
     assert audit is not None and shop.lead.username in audit["summary"]
@@ -222,8 +222,8 @@ async def test_a_card_refund_goes_back_to_the_card(shop: Shop) -> None:
 async def test_stored_value_on_the_card_is_taken_back_by_a_negative_load(shop: Shop) -> None:
     sale_id = await sell_cash(shop, [CartLine(product_id=shop.stored_value, value_cents=1_500)],
                               1_500, card_serial="FC-77", card_balance_cents=0)
-    load = (await printing.pending_card_loads(sale_id))[0]
-    await printing.mark_card_load_written(load["id"])
+    load = (await fare_card_loads.pending_card_loads(sale_id))[0]
+    await fare_card_loads.mark_card_load_written(load["id"])
     line_id = (await get_sale(sale_id))["lines"][0]["id"]
     args = dict(terminal_id=shop.terminal_id, original_sale_id=sale_id,
                 line_quantities={line_id: 1}, reason_code="customer_changed_mind",
@@ -235,7 +235,7 @@ async def test_stored_value_on_the_card_is_taken_back_by_a_negative_load(shop: S
                           **args)  # type: ignore[arg-type]
     result = await refund_sale(shop.clerk, idempotency_key=key(), card_balance_cents=1_500,
                                **args)  # type: ignore[arg-type]
-    loads = await printing.pending_card_loads(result.sale_id)
+    loads = await fare_card_loads.pending_card_loads(result.sale_id)
     assert [(ld["card_serial"], ld["value_cents"], ld["status"]) for ld in loads] == [
         ("FC-77", -1_500, "pending")]
     assert await shift_balance(shop.shift_id, STORED_VALUE_LIABILITY) == 0

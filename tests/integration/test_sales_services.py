@@ -24,7 +24,7 @@ from app.ledger.accounts import (
 )
 from app.ledger.errors import DayLocked
 from app.sales import bank_card_payments as bank_cards
-from app.sales import printing
+from app.sales import fare_card_loads, printing
 from app.sales.cart import CartLine, TenderInput
 from app.sales.errors import CardPaymentProblem
 from app.sales.idempotency import SaleResult
@@ -183,13 +183,13 @@ async def test_card_fee_and_stored_value_go_to_their_own_accounts_and_onto_the_c
     )
     assert await shift_balance(shop.shift_id, CARD_FEE_REVENUE) == -CARD_FEE_CENTS
     assert await shift_balance(shop.shift_id, STORED_VALUE_LIABILITY) == -2_000
-    loads = await printing.pending_card_loads(result.sale_id)
+    loads = await fare_card_loads.pending_card_loads(result.sale_id)
     assert [(ld["card_serial"], ld["value_cents"], ld["status"]) for ld in loads] == [
         ("FC-0001", 2_000, "pending")]
-    await printing.mark_card_load_failed(loads[0]["id"], "card moved away")
-    assert (await printing.pending_card_loads(result.sale_id))[0]["status"] == "failed"
-    await printing.mark_card_load_written(loads[0]["id"])
-    assert await printing.pending_card_loads(result.sale_id) == []
+    await fare_card_loads.mark_card_load_failed(loads[0]["id"], "card moved away")
+    assert (await fare_card_loads.pending_card_loads(result.sale_id))[0]["status"] == "failed"
+    await fare_card_loads.mark_card_load_written(loads[0]["id"])
+    assert await fare_card_loads.pending_card_loads(result.sale_id) == []
 
 
 async def test_stored_value_bounds_and_cap_are_enforced(shop: Shop) -> None:
