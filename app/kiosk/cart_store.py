@@ -25,9 +25,9 @@ from app.drawers import services as drawers
 from app.drawers import states as drawer_states
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.kiosk.context import AtKiosk
+from app.kiosk.tables import KioskCart
 from app.sales.cart import MAX_QUANTITY, CartLine, TenderInput
 from app.sales.pricing import quote_cart
-from app.terminals.kiosk_tables import KioskCart
 
 
 def _now() -> datetime:

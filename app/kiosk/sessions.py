@@ -21,8 +21,8 @@ from app.auth.principal_rows import clerk_columns, clerk_principal
 from app.auth.signin import check_pin
 from app.db import write_transaction
 from app.errors import Forbidden
+from app.kiosk.tables import KioskSession
 from app.settings import get_settings
-from app.terminals.kiosk_tables import KioskSession
 from app.terminals.services import Enrolled
 
 #: last_activity_at is written at most this often (keeps rapid clicks from all writing).
