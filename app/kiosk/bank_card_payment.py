@@ -39,7 +39,7 @@ async def start(actor: Principal, terminal: dict[str, Any], state: carts.CartSta
         carts.refuse_if_kept(state)
         await carts.check_lines(state)
     reference = await bank_cards.begin_card_payment(actor, terminal_id=int(terminal["id"]),
-                                               amount_cents=amount_cents, kind=kind)
+                                                    amount_cents=amount_cents, kind=kind)
     state.payment_reference = reference
     state.payment_prompt = "Waiting for the payment terminal…"
     await carts.save(state)
@@ -86,8 +86,8 @@ async def refund_unused(actor: Principal, terminal: dict[str, Any], reference: s
     original = await bank_cards.get_attempt(reference)
     amount = int(original["amount_cents"])
     refund_ref = await bank_cards.begin_card_payment(actor, terminal_id=int(terminal["id"]),
-                                                amount_cents=amount, kind="refund",
-                                                refund_of=reference)
+                                                     amount_cents=amount, kind="refund",
+                                                     refund_of=reference)
     attempt = await terminal_calls.run_on_terminal(
         actor, terminal, refund_ref, amount, kind="refund",
         original_txn_id=original.get("terminal_txn_id") or "")

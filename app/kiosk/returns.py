@@ -54,7 +54,7 @@ async def _card_refund(at: AtKiosk, amount_cents: int, original_txn_id: str | No
         raise DomainError("The card payment has no terminal transaction id to refund against; "
                           "ask a supervisor to refund it on the terminal.")
     reference = await bank_cards.begin_card_payment(at.clerk, terminal_id=at.terminal_id,
-                                               amount_cents=amount_cents, kind="refund")
+                                                    amount_cents=amount_cents, kind="refund")
     attempt = await terminal_calls.run_on_terminal(at.clerk, at.terminal, reference, amount_cents,
                                                    kind="refund", original_txn_id=original_txn_id)
     if attempt["status"] not in bank_cards.USABLE_STATUSES:

@@ -104,7 +104,7 @@ async def sell(worked: WorkedShift, location_id: int, day: date, items: Sequence
             reference = await bank_cards.begin_card_payment(
                 worked.clerk, terminal_id=worked.terminal_id, amount_cents=pay.amount_cents)
             await bank_cards.record_card_result(reference, "approved", "VISA", "4242", "A1B2C3",
-                                           f"TT{secrets.token_hex(4)}", "APPROVED")
+                                                f"TT{secrets.token_hex(4)}", "APPROVED")
         tenders.append(TenderInput(pay.kind, pay.amount_cents, payment_reference=reference,
                                    check_number=pay.check_number))
     result = await complete_sale(

@@ -52,7 +52,7 @@ async def settle(request: Request, at: ClerkAtKiosk, reference: FromPath[str]) -
     try:
         supervisor = await second_person(form, "override", at.clerk.origin, at.clerk) or at.clerk
         await bank_cards.settle_card_outcome(supervisor, reference[:40], text(form, "outcome", 12),
-                                        text(form, "note", 200))
+                                             text(form, "note", 200))
     except (DomainError, SignInFailed) as exc:
         return await _page(request, at, error=exc.message, errors=exc.field_errors,
                            reference=reference)

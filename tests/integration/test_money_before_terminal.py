@@ -163,10 +163,10 @@ async def test_a_late_approval_is_listed_at_once_as_an_outcome_to_settle(
     recorded at once as a card outcome to settle, never lost and never overwriting the first."""
     counter, clerk = await selling_counter(browser)
     reference = await bank_cards.begin_card_payment(clerk, terminal_id=counter.terminal_id,
-                                               amount_cents=2_500)
+                                                    amount_cents=2_500)
     await bank_cards.record_card_result(reference, "cancelled", actor=clerk)
     await bank_cards.record_card_result(reference, "approved", "VISA", "4242", "A1B2", "TX99",
-                                   actor=clerk)
+                                        actor=clerk)
     first = await bank_cards.get_attempt(reference)
     assert first["status"] == "cancelled"
     outcomes = await bank_cards.unresolved_card_outcomes([counter.org.location_id])

@@ -39,7 +39,7 @@ async def shop() -> Shop:
 
 async def begin(shop: Shop, amount: int = TICKET_BOOK_CENTS, **kwargs: object) -> str:
     return await bank_cards.begin_card_payment(shop.clerk, terminal_id=shop.terminal_id,
-                                          amount_cents=amount, **kwargs)  # type: ignore[arg-type]
+                                               amount_cents=amount, **kwargs)  # type: ignore[arg-type]
 
 
 async def pay_with(shop: Shop, reference: str, amount: int = TICKET_BOOK_CENTS) -> SaleResult:
@@ -147,7 +147,7 @@ async def test_unknown_outcome_settled_as_charged_then_attached_to_the_sale(shop
     with pytest.raises(Forbidden):  # leads recommend, supervisors decide
         await bank_cards.settle_card_outcome(shop.lead, reference, "approved", "batch report")
     settled = await bank_cards.settle_card_outcome(shop.supervisor, reference, "approved",
-                                              "Processor batch shows the charge")
+                                                   "Processor batch shows the charge")
     assert settled["status"] == "settled_approved" and settled["resolved_by"] == shop.supervisor.id
     # booked: the terminal took the money, the agency owes the customer until the sale completes
     assert await shift_balance(shop.shift_id, CARD_CLEARING) == TICKET_BOOK_CENTS
@@ -181,13 +181,13 @@ async def test_a_charge_that_paid_for_nothing_is_listed_then_refunded(shop: Shop
     later = datetime.now(UTC) + timedelta(hours=1)
     assert [(a["reference"], a["problem"]) for a in listed] == [(reference, "Charged, no sale")]
     await bank_cards.settle_card_outcome(shop.supervisor, reference, "approved",
-                                    "Customer left before the sale completed")
+                                         "Customer left before the sale completed")
     assert await shift_balance(shop.shift_id, CARD_OUTCOME_SUSPENSE) == -TICKET_BOOK_CENTS
     with pytest.raises(ValidationFailed, match="whole unused charge"):
         await begin(shop, 100, kind="refund", refund_of=reference)
     refund_ref = await approved_card(shop, TICKET_BOOK_CENTS, kind="refund", refund_of=reference)
     await bank_cards.refund_unused_card_payment(shop.clerk, reference=reference,
-                                           refund_reference=refund_ref)
+                                                refund_reference=refund_ref)
     assert (await bank_cards.get_attempt(reference))["status"] == "refunded"
     assert await shift_balance(shop.shift_id, CARD_CLEARING) == 0
     assert await shift_balance(shop.shift_id, CARD_OUTCOME_SUSPENSE) == 0
@@ -197,14 +197,14 @@ async def test_a_charge_that_paid_for_nothing_is_listed_then_refunded(shop: Shop
         await pay_with(shop, reference)
     with pytest.raises(CardPaymentProblem):
         await bank_cards.refund_unused_card_payment(shop.clerk, reference=reference,
-                                               refund_reference=refund_ref)
+                                                    refund_reference=refund_ref)
 
 
 async def test_an_unbooked_unused_charge_refunded_moves_nothing(shop: Shop) -> None:
     reference = await approved_card(shop, TICKET_BOOK_CENTS)
     refund_ref = await approved_card(shop, TICKET_BOOK_CENTS, kind="refund", refund_of=reference)
     await bank_cards.refund_unused_card_payment(shop.clerk, reference=reference,
-                                           refund_reference=refund_ref)
+                                                refund_reference=refund_ref)
     assert await shift_balance(shop.shift_id, CARD_CLEARING) == 0
     with pytest.raises(CardPaymentProblem):  # a refund reserved for a charge pays no refund sale
         sold = await pay_with(shop, await approved_card(shop, TICKET_BOOK_CENTS))

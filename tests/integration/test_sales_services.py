@@ -146,9 +146,9 @@ async def test_check_tender(shop: Shop) -> None:
 
 async def test_a_declined_card_cannot_pay_then_cash_does(shop: Shop) -> None:
     reference = await bank_cards.begin_card_payment(shop.clerk, terminal_id=shop.terminal_id,
-                                               amount_cents=SCRIP_CENTS)
+                                                    amount_cents=SCRIP_CENTS)
     await bank_cards.record_card_result(reference, "declined", brand="VISA", last4="0002",
-                                   message="DECLINED 05")
+                                        message="DECLINED 05")
     lines = [line(shop.scrip)]
     with pytest.raises(CardPaymentProblem, match="declined"):
         await complete_sale(shop.clerk, terminal_id=shop.terminal_id, idempotency_key=key(),

@@ -174,10 +174,10 @@ def check(amount: int, number: str = "1042") -> TenderInput:
 async def approved_card(shop: Shop, amount: int, *, kind: str = "sale",
                         refund_of: str | None = None, last4: str = "4242") -> str:
     reference = await bank_cards.begin_card_payment(shop.clerk, terminal_id=shop.terminal_id,
-                                               amount_cents=amount, kind=kind, refund_of=refund_of)
+                                                    amount_cents=amount, kind=kind, refund_of=refund_of)
     await bank_cards.record_card_result(reference, "approved", brand="VISA", last4=last4,
-                                   auth_code="A1B2C3", terminal_txn_id=f"T-{reference}",
-                                   message="APPROVED")
+                                        auth_code="A1B2C3", terminal_txn_id=f"T-{reference}",
+                                        message="APPROVED")
     return reference
 
 
