@@ -9,10 +9,7 @@ from typing import Any
 from app import sql
 from app.errors import ValidationFailed
 from app.sales import bank_card_payments as bank_cards
-from app.sales.cart import (
-    CARD,
-    AppliedTender,
-)
+from app.sales.cart import CARD, AppliedTender
 from app.sales.errors import CardPaymentProblem
 from app.sales.idempotency import SALE
 from app.sales.postings import TenderAmount

@@ -18,15 +18,8 @@ from typing import Any
 from app import sql
 from app.db import write_transaction
 from app.errors import Conflict, NotFound, ValidationFailed
-from app.sales.cart import (
-    CartLine,
-)
-from app.sales.numbers import (
-    next_receipt_number,
-    next_sale_id_sql,
-    receipt_code,
-    scan_code,
-)
+from app.sales.cart import CartLine
+from app.sales.numbers import next_receipt_number, next_sale_id_sql, receipt_code, scan_code
 
 SALE = "sale"
 VOID = "void"

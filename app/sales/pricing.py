@@ -23,11 +23,7 @@ from app.catalog.rules import (
 )
 from app.errors import NotFound, ValidationFailed
 from app.formatting import business_date as agency_date
-from app.sales.cart import (
-    Cart,
-    CartLine,
-    validate_lines,
-)
+from app.sales.cart import Cart, CartLine, validate_lines
 from app.sales.errors import SaleRefused
 from app.sales.idempotency import now
 from app.sales.postings import LineAmount

@@ -9,11 +9,7 @@ from typing import Any
 from app import sql
 from app.errors import NotFound, ValidationFailed
 from app.sales.idempotency import KIND_LABELS, SALE
-from app.sales.numbers import (
-    parse_receipt_code,
-    receipt_code,
-    scan_code,
-)
+from app.sales.numbers import parse_receipt_code, receipt_code, scan_code
 from app.sales.tables import Sale, SaleLine, Tender
 
 #: Sale rows with the names screens and receipts show (terminal, location, clerk, override);

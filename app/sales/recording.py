@@ -25,11 +25,7 @@ from app.drawers.services import require_selling_shift as require_open_shift
 from app.ledger import services as ledger
 from app.sales.authority import OverrideAction, check_decider
 from app.sales.bank_card_tenders import check_card_tenders, claim_attempts, tender_amounts, tender_values
-from app.sales.cart import (
-    CartLine,
-    TenderInput,
-    settle_tenders,
-)
+from app.sales.cart import CartLine, TenderInput, settle_tenders
 from app.sales.idempotency import (
     SALE,
     SaleResult,
@@ -39,10 +35,7 @@ from app.sales.idempotency import (
     sale_digest,
     take_receipt_number,
 )
-from app.sales.numbers import (
-    receipt_code,
-    scan_code,
-)
+from app.sales.numbers import receipt_code, scan_code
 from app.sales.postings import checked_legs, sale_legs
 from app.sales.pricing import line_amounts, price_lines
 from app.sales.sale_rows import insert_lines, insert_sale, insert_tenders, queue_card_loads, queue_receipt

@@ -38,10 +38,7 @@ from app.sales.idempotency import (
     run_once,
     take_receipt_number,
 )
-from app.sales.numbers import (
-    receipt_code,
-    scan_code,
-)
+from app.sales.numbers import receipt_code, scan_code
 from app.sales.postings import LineAmount, checked_legs, sale_legs
 from app.sales.queries import Refundable, refundable
 from app.sales.reasons import REFUND_REASONS, VOID_REASONS, check_reason

@@ -9,9 +9,7 @@ from typing import Any
 
 from app import sql
 from app.auth.principal import Principal
-from app.catalog.rules import (
-    STORED_VALUE,
-)
+from app.catalog.rules import STORED_VALUE
 from app.sales.idempotency import now
 from app.sales.pricing import PricedLine
 from app.sales.tables import SaleLine
