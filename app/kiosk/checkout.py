@@ -18,11 +18,12 @@ from app.errors import ValidationFailed
 from app.formatting import money
 from app.i18n import receipts as receipt_i18n
 from app.kiosk import after_commit, devices
-from app.kiosk import cart as carts
+from app.kiosk import cart_store as carts
 from app.kiosk.context import AtKiosk
-from app.sales import printing
-from app.sales import services as sales
+from app.sales import fare_card_loads
 from app.sales.cart import CASH, CHECK, CartLine, TenderInput
+from app.sales.idempotency import SaleResult, recorded_sale
+from app.sales.recording import complete_sale
 
 log = logging.getLogger("faredesk.kiosk.checkout")
 
@@ -40,7 +41,7 @@ class AfterCommit:
 
 async def complete(at: AtKiosk, state: carts.CartState, *, idempotency_key: str,
                    final_tender: TenderInput | None = None,
-                   override: Principal | None = None) -> tuple[sales.SaleResult, AfterCommit]:
+                   override: Principal | None = None) -> tuple[SaleResult, AfterCommit]:
     """Record the sale (tenders collected so far + the final one), then run the devices.
 
     The cart ends in the sale's own transaction (`carts.end_in_sale`): after a crash the kiosk
@@ -51,7 +52,7 @@ async def complete(at: AtKiosk, state: carts.CartState, *, idempotency_key: str,
     await carts.require_no_card_running(state)
     tenders = state.collected_tenders() + ([final_tender] if final_tender else [])
     lines, card = state.cart_lines(), state.card_facts()
-    result = await sales.complete_sale(
+    result = await complete_sale(
         at.clerk, terminal_id=at.terminal_id, idempotency_key=idempotency_key,
         lines=lines, tenders=tenders, override=override, finish=carts.end_in_sale(state),
         **card)
@@ -66,14 +67,14 @@ async def complete(at: AtKiosk, state: carts.CartState, *, idempotency_key: str,
 
 
 async def answered(at: AtKiosk, state: carts.CartState,
-                   idempotency_key: str) -> sales.SaleResult | None:
+                   idempotency_key: str) -> SaleResult | None:
     """A tender form sent again after its answer: the sale it recorded, once its cart is gone
     (a resend is answered with the recorded sale, never a validation error about the empty
     cart). With items on the cart, `complete_sale` decides: the same cart gets the recorded
     sale, another cart is refused."""
     if state.lines:
         return None
-    return await sales.recorded_sale(idempotency_key, terminal_id=at.terminal_id)
+    return await recorded_sale(idempotency_key, terminal_id=at.terminal_id)
 
 
 def _names_a_card(lines: list[CartLine], card_serial: str | None) -> bool:
@@ -84,7 +85,7 @@ def _names_a_card(lines: list[CartLine], card_serial: str | None) -> bool:
 
 
 async def pay_cash(at: AtKiosk, state: carts.CartState, *, tendered_cents: int,
-                   idempotency_key: str) -> tuple[sales.SaleResult, AfterCommit]:
+                   idempotency_key: str) -> tuple[SaleResult, AfterCommit]:
     """Cash covers what is still to pay (change is given back) and completes the sale."""
     done = await answered(at, state, idempotency_key)
     if done is not None:
@@ -99,7 +100,7 @@ async def pay_cash(at: AtKiosk, state: carts.CartState, *, tendered_cents: int,
 
 async def take_check(at: AtKiosk, state: carts.CartState, *, amount_cents: int,
                      check_number: str, idempotency_key: str
-                     ) -> tuple[sales.SaleResult, AfterCommit] | None:
+                     ) -> tuple[SaleResult, AfterCommit] | None:
     """A check pays part (kept on the cart: None) or the rest (the sale completes)."""
     done = await answered(at, state, idempotency_key)
     if done is not None:
@@ -139,15 +140,15 @@ async def after_sale(terminal: dict[str, Any], sale_id: int, *, actor: Principal
 async def write_loads(terminal: dict[str, Any], sale_id: int, actor: Principal,
                       after: AfterCommit) -> None:
     """Write each pending load to the fare card; confirmed by read-back, else left pending."""
-    for load in await printing.pending_card_loads(sale_id):
+    for load in await fare_card_loads.pending_card_loads(sale_id):
         try:
             await devices.write_load(terminal, load)
         except Exception as exc:
             message = devices.clerk_message(exc)
-            await printing.mark_card_load_failed(int(load["id"]), message, actor=actor)
+            await fare_card_loads.mark_card_load_failed(int(load["id"]), message, actor=actor)
             after.load_problems.append(f"{load['description']}: {message}")
             continue
-        await printing.mark_card_load_written(int(load["id"]), actor=actor)
+        await fare_card_loads.mark_card_load_written(int(load["id"]), actor=actor)
         after.loads_written += 1
 
 

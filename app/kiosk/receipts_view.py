@@ -11,8 +11,8 @@ from app import sql
 from app.errors import NotFound
 from app.kiosk import after_commit
 from app.kiosk.context import AtKiosk
-from app.sales import printing
-from app.sales import services as sales
+from app.sales import fare_card_loads, printing
+from app.sales.queries import get_sale, recent_sales
 
 #: The done screen stops asking after this many polls, a second apart (a receipt still
 #: queued then is shown as waiting, with Retry).
@@ -27,13 +27,13 @@ ORDER BY id DESC LIMIT 1
 
 
 async def sale_view(at: AtKiosk, sale_id: int) -> dict[str, Any]:
-    sale = await sales.get_sale(sale_id)
+    sale = await get_sale(sale_id)
     if int(sale["terminal"]) != at.terminal_id:
         raise NotFound("That sale was made at another counter.")
     # A fare-card load belongs to a line that names the card (sales and refunds write one only
     # for such a line): a sale without a card on any line has none to look up.
     names_a_card = any(line["card_serial"] for line in sale["lines"])
-    loads = await printing.card_loads_for_sale(sale_id) if names_a_card else []
+    loads = await fare_card_loads.card_loads_for_sale(sale_id) if names_a_card else []
     return {
         "sale": sale, "loads": loads,
         "loads_pending": [x for x in loads if x["status"] in ("pending", "failed")],
@@ -68,7 +68,7 @@ async def print_status(sale: dict[str, Any], polls: int = 0) -> dict[str, Any]:
 
 async def print_status_for(at: AtKiosk, sale_id: int, polls: int = 0) -> dict[str, Any]:
     """`print_status` of one of this terminal's sales (the done screen's poll)."""
-    sale = await sales.get_sale(sale_id)
+    sale = await get_sale(sale_id)
     if int(sale["terminal"]) != at.terminal_id:
         raise NotFound("That sale was made at another counter.")
     return await print_status(sale, polls)
@@ -96,6 +96,6 @@ async def retry(at: AtKiosk) -> after_commit.PrintOutcome | None:
 
 async def recent(at: AtKiosk) -> dict[str, Any]:
     return {
-        "sales": await sales.recent_sales(at.terminal_id, limit=25),
+        "sales": await recent_sales(at.terminal_id, limit=25),
         "queue": await printing.next_print_jobs(at.terminal_id, limit=25),
     }

@@ -19,11 +19,13 @@ from app.auth.principal import Principal
 from app.drawers import services as drawers
 from app.errors import DomainError, ValidationFailed
 from app.formatting import money
-from app.kiosk import checkout, devices
+from app.kiosk import checkout, devices, terminal_calls
 from app.kiosk.context import AtKiosk
-from app.sales import cards
-from app.sales import services as sales
+from app.sales import bank_card_payments as bank_cards
 from app.sales.cart import CARD, CASH, CHECK, TenderInput, plan_refund_tenders
+from app.sales.idempotency import SaleResult
+from app.sales.queries import Refundable
+from app.sales.returns import check_refund, check_void, refund_sale, void_sale
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class ReturnPlan:
     by_kind: dict[str, int]
 
 
-def plan(refundable: sales.Refundable, quantities: Mapping[int, int]) -> ReturnPlan:
+def plan(refundable: Refundable, quantities: Mapping[int, int]) -> ReturnPlan:
     by_id = {int(line["id"]): line for line in refundable.lines}
     amount = 0
     for line_id, quantity in quantities.items():
@@ -51,24 +53,15 @@ async def _card_refund(at: AtKiosk, amount_cents: int, original_txn_id: str | No
     if not original_txn_id:
         raise DomainError("The card payment has no terminal transaction id to refund against; "
                           "ask a supervisor to refund it on the terminal.")
-    reference = await cards.begin_card_payment(at.clerk, terminal_id=at.terminal_id,
-                                               amount_cents=amount_cents, kind="refund")
-    try:
-        result = await devices.device_set(at.terminal).terminal.refund(amount_cents, reference,
-                                                                       original_txn_id)
-        status = "unknown" if result.status == "unknown_outcome" else result.status
-        attempt = await cards.record_card_result(
-            reference, status, result.brand, result.last4, result.auth_code,
-            result.terminal_txn_id, result.reason or "", actor=at.clerk)
-    except Exception as exc:
-        attempt = await cards.record_card_result(reference, "unknown",
-                                                 message=devices.clerk_message(exc),
-                                                 actor=at.clerk)
-    if attempt["status"] not in cards.USABLE_STATUSES:
+    reference = await bank_cards.begin_card_payment(at.clerk, terminal_id=at.terminal_id,
+                                                    amount_cents=amount_cents, kind="refund")
+    attempt = await terminal_calls.run_on_terminal(at.clerk, at.terminal, reference, amount_cents,
+                                                   kind="refund", original_txn_id=original_txn_id)
+    if attempt["status"] not in bank_cards.USABLE_STATUSES:
         raise DomainError(
             f"The card refund was {attempt['status_label'].lower()}. Nothing was recorded; "
             + ("a supervisor must settle the unclear card refund before trying again."
-               if attempt["status"] == cards.UNKNOWN else "try again or ask a supervisor."))
+               if attempt["status"] == bank_cards.UNKNOWN else "try again or ask a supervisor."))
     return reference
 
 
@@ -97,11 +90,11 @@ async def _require_cash_on_hand(at: AtKiosk, amount_cents: int, kind: str) -> No
 
 
 async def _record_after_card(card_reference: str | None, amount_cents: int,
-                             record: Any) -> sales.SaleResult:
+                             record: Any) -> SaleResult:
     """Record the return; when that fails after the card was refunded, say so plainly (the
     approved card refund is listed at once as a card outcome to settle)."""
     try:
-        result: sales.SaleResult = await record()
+        result: SaleResult = await record()
     except DomainError as exc:
         if card_reference is None:
             raise
@@ -113,10 +106,10 @@ async def _record_after_card(card_reference: str | None, amount_cents: int,
 
 
 async def refund(at: AtKiosk, *, sale_id: int, quantities: Mapping[int, int], reason: str,
-                 key: str, override: Principal | None, check_number: str = "") -> sales.SaleResult:
+                 key: str, override: Principal | None, check_number: str = "") -> SaleResult:
     """Check the whole refund (key, reason, section, lines still refundable, override, cash
     on hand, the fare card) first; only then refund the card part on the terminal."""
-    checked = await sales.check_refund(
+    checked = await check_refund(
         at.clerk, terminal_id=at.terminal_id, original_sale_id=sale_id,
         line_quantities=dict(quantities), reason_code=reason, idempotency_key=key,
         override=override)
@@ -141,7 +134,7 @@ async def refund(at: AtKiosk, *, sale_id: int, quantities: Mapping[int, int], re
         tenders.append(TenderInput(kind=CARD, amount_cents=chosen.by_kind[CARD],
                                    payment_reference=reference))
     result = await _record_after_card(reference, chosen.by_kind.get(CARD, 0), lambda: (
-        sales.refund_sale(
+        refund_sale(
             at.clerk, terminal_id=at.terminal_id, original_sale_id=sale_id,
             line_quantities=dict(quantities), reason_code=reason, idempotency_key=key,
             refund_tenders=tenders, card_balance_cents=balance, override=override)))
@@ -153,11 +146,11 @@ async def refund(at: AtKiosk, *, sale_id: int, quantities: Mapping[int, int], re
 
 
 async def void(at: AtKiosk, *, sale_id: int, reason: str, key: str,
-               override: Principal | None) -> sales.SaleResult:
+               override: Principal | None) -> SaleResult:
     """Check the whole void first (key, reason, section, this drawer's sale, override, cash on
     hand); only then refund its card payments on the terminal."""
-    checked = await sales.check_void(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id,
-                                     reason_code=reason, idempotency_key=key, override=override)
+    checked = await check_void(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id,
+                               reason_code=reason, idempotency_key=key, override=override)
     if checked.done is not None:
         return checked.done
     assert checked.refundable is not None
@@ -169,9 +162,9 @@ async def void(at: AtKiosk, *, sale_id: int, reason: str, key: str,
                for t in card_tenders]
     result = await _record_after_card(
         ", ".join(refunds) or None, sum(int(t["amount_cents"]) for t in card_tenders),
-        lambda: sales.void_sale(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id,
-                                reason_code=reason, idempotency_key=key, card_refunds=refunds,
-                                override=override))
+        lambda: void_sale(at.clerk, terminal_id=at.terminal_id, sale_id=sale_id,
+                          reason_code=reason, idempotency_key=key, card_refunds=refunds,
+                          override=override))
     if result.created:
         await checkout.after_sale(at.terminal, result.sale_id, actor=at.clerk,
                                   cash=any(t["kind"] == CASH for t in sale["tenders"]),

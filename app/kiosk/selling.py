@@ -12,7 +12,7 @@ from app.catalog import services as catalog
 from app.catalog.rules import MONTHLY_PASS, PRODUCT_KINDS, month_label, sellable_pass_months
 from app.formatting import business_date, money  # noqa: F401 - routes.kiosk_sale uses selling.money
 from app.i18n import receipts as receipt_i18n
-from app.kiosk import cart as carts
+from app.kiosk import cart_store as carts
 from app.kiosk import devices, quick_cash
 from app.kiosk.context import AtKiosk
 from app.kiosk.web import is_htmx, kiosk_page, kiosk_partial, to_kiosk

@@ -21,8 +21,8 @@ from app.auth.principal_rows import clerk_columns, clerk_principal
 from app.auth.signin import check_pin
 from app.db import write_transaction
 from app.errors import Forbidden
+from app.kiosk.tables import KioskSession
 from app.settings import get_settings
-from app.terminals.kiosk_tables import KioskSession
 from app.terminals.services import Enrolled
 
 #: last_activity_at is written at most this often (keeps rapid clicks from all writing).
@@ -70,7 +70,7 @@ LIMIT 1"""  # noqa: S608 (constant fragments; the value is a parameter)
 
 _LOCK_SQL = "UPDATE kiosk_session SET locked_at = {} WHERE id = {}"
 #: The clerk's cart at this terminal outlived a lock or a sign-in: it is marked kept, so the
-#: clerk confirms or clears it before the next customer's first item (app.kiosk.cart).
+#: clerk confirms or clears it before the next customer's first item (app.kiosk.cart_store).
 _KEEP_CART_SQL = """
 UPDATE kiosk_cart SET kept_since = {} WHERE cart_key = {} AND kept_since IS NULL
 AND (lines <> '[]' OR tenders <> '[]')

@@ -37,7 +37,7 @@ from app.reconciliation import rules, scope
 from app.reconciliation.hours import closes_at
 from app.reconciliation.states import DEPOSIT
 from app.reconciliation.tables import Deposit, DepositShift, VarianceReview
-from app.sales import cards
+from app.sales import bank_card_payments
 from app.sales.tables import PaymentAttempt, PrintJob, Sale
 from app.settings import get_settings
 
@@ -334,7 +334,7 @@ async def _movements(shift_ids: list[int]) -> dict[int, dict[str, int]]:
 def unresolved_card_condition() -> Any:
     """Card attempts a supervisor must still settle (the sales area's one rule: no final answer,
     or approved money, charged or refunded, that no sale or refund records)."""
-    return cards.to_settle_condition()
+    return bank_card_payments.to_settle_condition()
 
 
 async def _card_outcomes(shift_ids: list[int]) -> dict[int, tuple[int, int]]:

@@ -17,9 +17,10 @@ from datetime import UTC, date, datetime
 from app.auth.principal import Principal
 from app.catalog.tables import FareCategory, Price, Product
 from app.drawers import services as drawers
-from app.sales import cards, printing
-from app.sales import services as sales
+from app.sales import bank_card_payments as bank_cards
+from app.sales import printing
 from app.sales.cart import CartLine, TenderInput
+from app.sales.recording import complete_sale
 from app.terminals.tables import Terminal
 
 #: $150.00: 5 × $20, 4 × $10, 2 × $5.
@@ -100,13 +101,13 @@ async def sell(worked: WorkedShift, location_id: int, day: date, items: Sequence
     for pay in pays:
         reference = None
         if pay.kind == "card":
-            reference = await cards.begin_card_payment(
+            reference = await bank_cards.begin_card_payment(
                 worked.clerk, terminal_id=worked.terminal_id, amount_cents=pay.amount_cents)
-            await cards.record_card_result(reference, "approved", "VISA", "4242", "A1B2C3",
-                                           f"TT{secrets.token_hex(4)}", "APPROVED")
+            await bank_cards.record_card_result(reference, "approved", "VISA", "4242", "A1B2C3",
+                                                f"TT{secrets.token_hex(4)}", "APPROVED")
         tenders.append(TenderInput(pay.kind, pay.amount_cents, payment_reference=reference,
                                    check_number=pay.check_number))
-    result = await sales.complete_sale(
+    result = await complete_sale(
         worked.clerk, terminal_id=worked.terminal_id, idempotency_key=secrets.token_hex(16),
         lines=[CartLine(product_id=i.product_id, quantity=1) for i in items], tenders=tenders,
     )

@@ -15,7 +15,7 @@ from app.mywork.providers import WorkItem, provider
 from app.reconciliation import board as boards
 from app.reconciliation import rules, scope
 from app.reconciliation.tables import Deposit, VarianceReview
-from app.sales import cards
+from app.sales import bank_card_payments as bank_cards
 from app.settings import get_settings
 
 AREA = "Reconciliation"
@@ -143,4 +143,4 @@ async def card_outcomes(principal: Principal) -> list[WorkItem]:
         title=(f"{o['problem']}: {money(o['amount_cents'])} at {o['terminal_code']} "
                f"({o['clerk_name']})"),
         link="/kiosk/card-outcomes", since=_moment(o["created_at"]),
-    ) for o in await cards.unresolved_card_outcomes(ids)]
+    ) for o in await bank_cards.unresolved_card_outcomes(ids)]

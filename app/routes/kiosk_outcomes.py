@@ -15,23 +15,23 @@ from litestar.response import Template
 
 from app.auth.errors import SignInFailed
 from app.errors import DomainError
-from app.kiosk import card_payment
-from app.kiosk import cart as carts
+from app.kiosk import bank_card_payment
+from app.kiosk import cart_store as carts
 from app.kiosk.context import AtKiosk, ClerkAtKiosk
 from app.kiosk.override import second_person
 from app.kiosk.screens import frame
 from app.kiosk.web import kiosk_page, kiosk_router, to_kiosk
-from app.sales import cards
+from app.sales import bank_card_payments as bank_cards
 from app.web.render import form_data, text
 
 
 async def _page(request: Request, at: AtKiosk, **extra: Any) -> Template:
     from app.drawers.services import shift_in_use_for_terminal
 
-    listed = await cards.unresolved_card_outcomes([int(at.terminal["location"])])
+    listed = await bank_cards.unresolved_card_outcomes([int(at.terminal["location"])])
     in_cart = {t.get("payment_reference") for t in (await carts.load(at)).tenders}
     # a charge of this terminal that pays for nothing: use it for the sale or refund it
-    unused = [a for a in await card_payment.unused_charges(at.terminal_id)
+    unused = [a for a in await bank_card_payment.unused_charges(at.terminal_id)
               if a["reference"] not in in_cart]
     unused_refs = {a["reference"] for a in unused}
     outcomes = [o for o in listed if o["reference"] not in unused_refs]
@@ -51,8 +51,8 @@ async def settle(request: Request, at: ClerkAtKiosk, reference: FromPath[str]) -
     form = await form_data(request)
     try:
         supervisor = await second_person(form, "override", at.clerk.origin, at.clerk) or at.clerk
-        await cards.settle_card_outcome(supervisor, reference[:40], text(form, "outcome", 12),
-                                        text(form, "note", 200))
+        await bank_cards.settle_card_outcome(supervisor, reference[:40], text(form, "outcome", 12),
+                                             text(form, "note", 200))
     except (DomainError, SignInFailed) as exc:
         return await _page(request, at, error=exc.message, errors=exc.field_errors,
                            reference=reference)
@@ -63,7 +63,7 @@ async def settle(request: Request, at: ClerkAtKiosk, reference: FromPath[str]) -
 async def refund_charge(request: Request, at: ClerkAtKiosk, reference: FromPath[str]) -> Response:
     """An approved charge that paid for nothing goes back to the card through the terminal."""
     try:
-        await card_payment.refund_unused(at.clerk, at.terminal, reference[:40])
+        await bank_card_payment.refund_unused(at.clerk, at.terminal, reference[:40])
     except DomainError as exc:
         return await _page(request, at, error=exc.message, reference=reference)
     return to_kiosk(request, "/kiosk/card-outcomes")
@@ -72,12 +72,12 @@ async def refund_charge(request: Request, at: ClerkAtKiosk, reference: FromPath[
 @post("/kiosk/card-outcomes/{reference:str}/use", name="kiosk.card_outcomes.use")
 async def use_charge(request: Request, at: ClerkAtKiosk, reference: FromPath[str]) -> Response:
     """Use a charge that was taken (settled as charged) for the sale on this clerk's cart."""
-    attempt = await cards.get_attempt(reference[:40])
-    if int(attempt["terminal"]) != at.terminal_id or attempt["status"] not in cards.USABLE_STATUSES:
+    attempt = await bank_cards.get_attempt(reference[:40])
+    if int(attempt["terminal"]) != at.terminal_id or attempt["status"] not in bank_cards.USABLE_STATUSES:
         return await _page(request, at, error="That card payment cannot pay for a sale here.")
     state = await carts.load(at)
     try:
-        await card_payment.use_for_sale(state, attempt)
+        await bank_card_payment.use_for_sale(state, attempt)
     except DomainError as exc:
         return await _page(request, at, error=exc.message)
     return to_kiosk(request, "/kiosk")

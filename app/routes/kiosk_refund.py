@@ -12,14 +12,14 @@ from litestar.response import Template
 from app.auth.errors import SignInFailed
 from app.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from app.formatting import parse_count
-from app.kiosk import cart as carts
+from app.kiosk import cart_store as carts
 from app.kiosk import returns
 from app.kiosk.context import AtKiosk, ClerkAtKiosk
 from app.kiosk.override import second_person
 from app.kiosk.screens import frame
 from app.kiosk.web import kiosk_page, kiosk_router, to_kiosk
-from app.sales import services as sales
 from app.sales.authority import override_threshold_cents
+from app.sales.queries import find_sale_by_code, get_sale, refundable
 from app.sales.reasons import REFUND_REASONS, VOID_REASONS
 from app.web.render import form_data, int_or_none, text
 
@@ -38,7 +38,7 @@ def _in_scope(at: AtKiosk, sale: dict[str, Any] | None) -> dict[str, Any] | None
 async def _find(at: AtKiosk, code: str) -> dict[str, Any] | None:
     if not code:
         return None
-    return _in_scope(at, await sales.find_sale_by_code(
+    return _in_scope(at, await find_sale_by_code(
         code, terminal_id=None, location_id=int(at.terminal["location"])))
 
 
@@ -59,13 +59,13 @@ async def _page(request: Request, at: AtKiosk, *, code: str = "", sale_id: int |
         ctx["error"] = (f"No sale with receipt “{code}” at this location. Check the number."
                         if code else "No such sale at this counter's section.")
     if sale is not None:
-        ctx["refundable"] = await sales.refundable(int(sale["id"]))
+        ctx["refundable"] = await refundable(int(sale["id"]))
     return kiosk_page(request, "kiosk/refund.html", ctx, status=status)
 
 
 async def _get(sale_id: int) -> dict[str, Any] | None:
     try:
-        return await sales.get_sale(sale_id)
+        return await get_sale(sale_id)
     except NotFound:
         return None
 

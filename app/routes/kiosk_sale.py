@@ -14,12 +14,12 @@ from litestar.response import Redirect, Template
 from app.catalog import services as catalog
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.formatting import parse_count, parse_money
-from app.kiosk import card_payment, checkout, devices, receipts_view, selling
-from app.kiosk import cart as carts
+from app.kiosk import bank_card_payment, checkout, devices, receipts_view, selling
+from app.kiosk import cart_store as carts
 from app.kiosk.context import AtKiosk, ClerkAtKiosk, ClerkPolling
 from app.kiosk.screens import frame, say_print_retried
 from app.kiosk.web import is_htmx, kiosk_page, kiosk_partial, kiosk_router, to_kiosk
-from app.sales import cards
+from app.sales import bank_card_payments as bank_cards
 from app.sales.cart import CARD
 from app.web.render import form_data, int_or_none, text
 
@@ -229,12 +229,12 @@ async def pay_card(request: Request, at: ClerkAtKiosk) -> Response:
                                f"{selling.money(state.remaining_cents)} here.")
     if state.payment_reference:
         raise ValidationFailed("A card payment is already running on the terminal.")
-    reference = await card_payment.start(at.clerk, at.terminal, state, amount)
+    reference = await bank_card_payment.start(at.clerk, at.terminal, state, amount)
     return await _card_status(request, at, reference)
 
 
 async def _card_attempt(at: AtKiosk, reference: str) -> dict[str, Any]:
-    attempt = await cards.get_attempt(reference[:40])
+    attempt = await bank_cards.get_attempt(reference[:40])
     if int(attempt["terminal"]) != at.terminal_id:
         raise NotFound("That card payment belongs to another terminal.")
     return attempt
@@ -243,11 +243,11 @@ async def _card_attempt(at: AtKiosk, reference: str) -> dict[str, Any]:
 def _answer_waiting(attempt: dict[str, Any], state: carts.CartState) -> bool:
     """The terminal has answered and the cart has not taken the answer yet (or the card has
     paid the whole cart, which is not recorded yet): a POST must apply it."""
-    if attempt["status"] == cards.PENDING:
+    if attempt["status"] == bank_cards.PENDING:
         return False
     if state.payment_reference == attempt["reference"]:
         return True
-    return (attempt["status"] in cards.USABLE_STATUSES and bool(state.lines)
+    return (attempt["status"] in bank_cards.USABLE_STATUSES and bool(state.lines)
             and state.remaining_cents <= 0
             and any(t.get("payment_reference") == attempt["reference"] for t in state.tenders))
 
@@ -265,7 +265,7 @@ async def _card_status(request: Request, at: AtKiosk, reference: str) -> Respons
         return await _done(request, int(attempt["sale"]))
     state = await carts.load(at)
     await carts.apply_card_answer(state, attempt)
-    if attempt["status"] in cards.USABLE_STATUSES and state.lines and state.remaining_cents <= 0:
+    if attempt["status"] in bank_cards.USABLE_STATUSES and state.lines and state.remaining_cents <= 0:
         result, _after = await checkout.complete(
             at, state, idempotency_key=f"card-{attempt['reference']}")
         return await _done(request, result.sale_id)
@@ -294,7 +294,7 @@ async def card_apply(request: Request, at: ClerkAtKiosk, reference: FromPath[str
 
 @post("/kiosk/pay/card/{reference:str}/cancel", name="kiosk.pay.card.cancel")
 async def card_cancel(request: Request, at: ClerkAtKiosk, reference: FromPath[str]) -> Response:
-    problem = await card_payment.cancel(at.terminal)
+    problem = await bank_card_payment.cancel(at.terminal)
     if problem:
         raise DomainError(problem + " Press Cancel on the payment terminal itself.")
     return await _card_status(request, at, reference)
@@ -308,7 +308,7 @@ async def give_back(request: Request, at: ClerkAtKiosk, index: FromPath[int]) ->
         raise ValidationFailed("That payment is no longer on the cart.")
     tender = state.tenders[index]
     if tender["kind"] == CARD:
-        await card_payment.refund_unused(at.clerk, at.terminal, tender["payment_reference"])
+        await bank_card_payment.refund_unused(at.clerk, at.terminal, tender["payment_reference"])
         message = f"{selling.money(int(tender['amount_cents']))} refunded to the card."
     else:
         message = f"Give the check ({selling.money(int(tender['amount_cents']))}) back."

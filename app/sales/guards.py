@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from app.db import engine, is_sqlite
 
-#: Answers that are not final yet (app.sales.cards.OPEN_STATUSES).
+#: Answers that are not final yet (app.sales.bank_card_payments.OPEN_STATUSES).
 _OPEN = "('pending', 'unknown')"
 
 _ATTEMPT_FIXED = ("reference", "kind", "terminal", "shift", "clerk", "amount_cents",

@@ -10,7 +10,7 @@ from app.auth.principal import Principal
 from app.drawers.states import DRAWER_IN_USE
 from app.drawers.tables import Shift
 from app.org.tables import Location
-from app.sales import cards
+from app.sales import bank_card_payments as bank_cards
 from app.terminals.services import list_terminals
 
 
@@ -31,7 +31,7 @@ async def terminals_panel(principal: Principal) -> dict[str, Any] | None:
     by_terminal = {int(s["terminal"]): s for s in open_shifts}
     for terminal in terminals:
         terminal["shift"] = by_terminal.get(int(terminal["id"]))
-    outcomes = await cards.unresolved_card_outcomes(
+    outcomes = await bank_cards.unresolved_card_outcomes(
         sorted({int(t["location"]) for t in terminals}))
     return {"template": "terminals/_home_panel.html", "terminals": terminals,
             "card_outcomes": len(outcomes),

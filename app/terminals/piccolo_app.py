@@ -3,7 +3,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from app.terminals.kiosk_tables import KioskCart, KioskSession
+from app.kiosk.tables import KioskCart, KioskSession
 from app.terminals.tables import KioskEnrollment, ReceiptCounter, Terminal
 
 APP_CONFIG = AppConfig(

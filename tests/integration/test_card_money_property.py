@@ -23,7 +23,7 @@ from piccolo.query.functions.aggregate import Sum
 
 from app.catalog import rules
 from app.kiosk import devices
-from app.sales import cards
+from app.sales import bank_card_payments as bank_cards
 from app.sales.tables import Sale, Tender
 from tests.fixtures import Browser
 from tests.integration.test_kiosk_sale import _add, _key, _sale_id, _wait_card
@@ -76,9 +76,9 @@ async def books_net(kiosk: Kiosk) -> int:
         (Tender.kind == "card") & (Tender.sale.terminal == kiosk.counter.terminal_id)).first()
     recorded = int(row["t"] or 0) if row else 0
     listed = 0
-    for outcome in await cards.unresolved_card_outcomes([kiosk.counter.org.location_id]):
+    for outcome in await bank_cards.unresolved_card_outcomes([kiosk.counter.org.location_id]):
         if outcome["terminal"] == kiosk.counter.terminal_id and \
-                outcome["status"] in cards.USABLE_STATUSES:
+                outcome["status"] in bank_cards.USABLE_STATUSES:
             listed += outcome["amount_cents"] * (1 if outcome["kind"] == "sale" else -1)
     return recorded + listed
 

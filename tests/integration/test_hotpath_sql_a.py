@@ -23,7 +23,7 @@ from app.drawers import states
 from app.drawers.errors import NoOpenShift
 from app.drawers.tables import Shift
 from app.errors import Forbidden, NotFound
-from app.kiosk import cart as carts
+from app.kiosk import cart_store as carts
 from tests.fixtures import unique
 from tests.integration.test_drawers_support import (
     FLOAT,

@@ -17,9 +17,10 @@ import pytest
 from app import sql
 from app.auth.roles import Role
 from app.catalog import rules
-from app.kiosk import cart as carts
+from app.kiosk import cart_store as carts
 from app.kiosk import devices
-from app.sales import services as sales
+from app.sales.idempotency import KeyReused
+from app.sales.recording import complete_sale
 from app.sales.tables import PaymentAttempt, Sale
 from tests.fixtures import PIN, Browser, make_user
 from tests.integration.test_kiosk_sale import _add, _key, _sale_id, _wait_card
@@ -63,11 +64,11 @@ async def test_a_key_already_used_for_another_cart_is_refused_and_the_cart_kept(
 async def test_a_key_used_at_another_terminal_is_refused() -> None:
     one, two = await make_shop(), await make_shop()
     k = key()
-    await sales.complete_sale(one.clerk, terminal_id=one.terminal_id, idempotency_key=k,
-                              lines=[line(one.scrip)], tenders=[cash(500)])
-    with pytest.raises(sales.KeyReused, match="already used at counter"):
-        await sales.complete_sale(two.clerk, terminal_id=two.terminal_id, idempotency_key=k,
-                                  lines=[line(two.scrip)], tenders=[cash(500)])
+    await complete_sale(one.clerk, terminal_id=one.terminal_id, idempotency_key=k,
+                        lines=[line(one.scrip)], tenders=[cash(500)])
+    with pytest.raises(KeyReused, match="already used at counter"):
+        await complete_sale(two.clerk, terminal_id=two.terminal_id, idempotency_key=k,
+                            lines=[line(two.scrip)], tenders=[cash(500)])
     assert await _sales(two.terminal_id) == 0
 
 
@@ -94,7 +95,7 @@ async def test_the_cart_ends_in_the_sales_own_transaction(browser: Browser) -> N
     at = type("At", (), {"terminal_id": counter.terminal_id, "clerk": clerk})()
     state = await carts.load(at)  # type: ignore[arg-type]
     assert state.row_id == row["id"] and state.lines
-    sold = await sales.complete_sale(
+    sold = await complete_sale(
         clerk, terminal_id=counter.terminal_id, idempotency_key=key(),
         lines=state.cart_lines(), tenders=[cash(1_000)], finish=carts.end_in_sale(state),
         **state.card_facts())
@@ -114,7 +115,7 @@ async def test_a_cart_changed_while_it_was_paid_rolls_the_sale_back(browser: Bro
     state = await carts.load(at)  # type: ignore[arg-type]
     await _add(browser, scrip)  # another screen adds a second one meanwhile
     with pytest.raises(Exception, match="cart changed"):
-        await sales.complete_sale(
+        await complete_sale(
             clerk, terminal_id=counter.terminal_id, idempotency_key=key(),
             lines=state.cart_lines(), tenders=[cash(1_000)], finish=carts.end_in_sale(state))
     assert await _sales(counter.terminal_id) == 0
@@ -144,8 +145,8 @@ async def test_no_cash_completes_a_sale_while_its_card_payment_is_at_the_termina
 
 async def test_receipt_counters_and_final_card_outcomes_cannot_be_rewritten() -> None:
     shop = await make_shop()
-    await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id, idempotency_key=key(),
-                              lines=[line(shop.scrip)], tenders=[cash(500)])
+    await complete_sale(shop.clerk, terminal_id=shop.terminal_id, idempotency_key=key(),
+                        lines=[line(shop.scrip)], tenders=[cash(500)])
     for statement in ("UPDATE receipt_counter SET last_number = 0 WHERE terminal = {}",
                       "UPDATE receipt_counter SET last_number = last_number + 5 WHERE terminal = {}",
                       "DELETE FROM receipt_counter WHERE terminal = {}"):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.audit.tables import AuditEvent
 from app.auth.roles import Role
-from app.terminals.kiosk_tables import KioskSession
+from app.kiosk.tables import KioskSession
 from tests.fixtures import PIN, Browser, make_org, make_user
 from tests.integration.test_kiosk_support import clerk_signs_in, enrol, make_counter
 

@@ -16,7 +16,7 @@ from app.auth.roles import Role
 from app.catalog import rules
 from app.catalog import services as catalog
 from app.kiosk import devices
-from app.sales import cards
+from app.sales import bank_card_payments as bank_cards
 from app.sales.tables import PaymentAttempt, Sale, SaleLine
 from tests.fixtures import Browser, unique
 from tests.integration.test_kiosk_sale import _add, _sale_id, _wait_card
@@ -162,14 +162,14 @@ async def test_a_late_approval_is_listed_at_once_as_an_outcome_to_settle(
     """The terminal answered 'cancelled', then (its late reply) 'approved': the approval is
     recorded at once as a card outcome to settle, never lost and never overwriting the first."""
     counter, clerk = await selling_counter(browser)
-    reference = await cards.begin_card_payment(clerk, terminal_id=counter.terminal_id,
-                                               amount_cents=2_500)
-    await cards.record_card_result(reference, "cancelled", actor=clerk)
-    await cards.record_card_result(reference, "approved", "VISA", "4242", "A1B2", "TX99",
-                                   actor=clerk)
-    first = await cards.get_attempt(reference)
+    reference = await bank_cards.begin_card_payment(clerk, terminal_id=counter.terminal_id,
+                                                    amount_cents=2_500)
+    await bank_cards.record_card_result(reference, "cancelled", actor=clerk)
+    await bank_cards.record_card_result(reference, "approved", "VISA", "4242", "A1B2", "TX99",
+                                        actor=clerk)
+    first = await bank_cards.get_attempt(reference)
     assert first["status"] == "cancelled"
-    outcomes = await cards.unresolved_card_outcomes([counter.org.location_id])
+    outcomes = await bank_cards.unresolved_card_outcomes([counter.org.location_id])
     late = [o for o in outcomes if o["amount_cents"] == 2_500 and o["status"] == "approved"]
     assert len(late) == 1 and reference in late[0]["message"]
     listing = await browser.get("/kiosk/card-outcomes")
@@ -187,12 +187,12 @@ async def test_an_approved_charge_left_by_an_abandoned_cart_is_listed_at_once(
     reference = re.search(r"/kiosk/pay/card/([A-Za-z0-9-]+)",
                           started.text).group(1)  # type: ignore[union-attr]
     # while the charge is on the cart it is the sale in progress, not an outcome to settle
-    held = await cards.unresolved_card_outcomes([counter.org.location_id])
+    held = await bank_cards.unresolved_card_outcomes([counter.org.location_id])
     assert reference not in {o["reference"] for o in held}
     # the clerk signs in again elsewhere; the cart row is dropped by hand (an abandoned cart)
     await sql.execute("UPDATE kiosk_cart SET tenders = '[]', lines = '[]' WHERE terminal = {}",
                       counter.terminal_id)
-    listed = await cards.unresolved_card_outcomes([counter.org.location_id])
+    listed = await bank_cards.unresolved_card_outcomes([counter.org.location_id])
     assert reference in {o["reference"] for o in listed}
     assert clerk.role is Role.CLERK
 
@@ -221,8 +221,8 @@ async def test_an_approved_card_refund_no_refund_records_is_to_settle() -> None:
     shop = await make_shop()
     reference = await approved_card(shop, 900, kind="refund")
     count = await PaymentAttempt.count().where(
-        (PaymentAttempt.shift == shop.shift_id) & cards.to_settle_condition())
+        (PaymentAttempt.shift == shop.shift_id) & bank_cards.to_settle_condition())
     assert count == 1
-    listed = await cards.unresolved_card_outcomes([shop.location_id])
+    listed = await bank_cards.unresolved_card_outcomes([shop.location_id])
     assert [(o["reference"], o["problem"]) for o in listed] == [
         (reference, "Refunded, no refund sale")]

@@ -7,8 +7,10 @@ import pytest
 
 from app.audit.tables import AuditEvent
 from app.sales import printing
-from app.sales import services as sales
 from app.sales.cart import CartLine
+from app.sales.queries import get_sale
+from app.sales.recording import complete_sale
+from app.sales.returns import refund_sale
 from app.settings import get_settings
 from tests.integration.test_sales_support import (
     SCRIP_CENTS,
@@ -29,7 +31,7 @@ async def shop() -> Shop:
 
 async def test_the_receipt_carries_what_the_customer_needs(shop: Shop) -> None:
     card_tender = await card(shop, 2_000, last4="0042")
-    result = await sales.complete_sale(
+    result = await complete_sale(
         shop.clerk, terminal_id=shop.terminal_id, idempotency_key=key(),
         lines=[line(shop.ticket_book), line(shop.scrip, 2),
                CartLine(product_id=shop.stored_value, value_cents=1_000)],
@@ -56,9 +58,9 @@ async def test_the_receipt_carries_what_the_customer_needs(shop: Shop) -> None:
 
 
 async def test_print_then_done(shop: Shop) -> None:
-    result = await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id,
-                                       idempotency_key=key(), lines=[line(shop.scrip)],
-                                       tenders=[cash(SCRIP_CENTS)])
+    result = await complete_sale(shop.clerk, terminal_id=shop.terminal_id,
+                                 idempotency_key=key(), lines=[line(shop.scrip)],
+                                 tenders=[cash(SCRIP_CENTS)])
     [job] = await printing.next_print_jobs(shop.terminal_id)
     assert job["sale"] == result.sale_id
     receipt = await printing.receipt_for_job(job["id"])
@@ -69,9 +71,9 @@ async def test_print_then_done(shop: Shop) -> None:
 
 
 async def test_a_failed_print_stays_queued_and_prints_as_the_original(shop: Shop) -> None:
-    result = await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id,
-                                       idempotency_key=key(), lines=[line(shop.scrip)],
-                                       tenders=[cash(SCRIP_CENTS)])
+    result = await complete_sale(shop.clerk, terminal_id=shop.terminal_id,
+                                 idempotency_key=key(), lines=[line(shop.scrip)],
+                                 tenders=[cash(SCRIP_CENTS)])
     [job] = await printing.next_print_jobs(shop.terminal_id)
     await printing.mark_print_failed(job["id"], "paper_out: The printer is out of paper")
     [again] = await printing.next_print_jobs(shop.terminal_id)
@@ -82,14 +84,14 @@ async def test_a_failed_print_stays_queued_and_prints_as_the_original(shop: Shop
     assert not (await printing.receipt_for_job(job["id"])).duplicate
     await printing.mark_printed(job["id"])
     assert await printing.next_print_jobs(shop.terminal_id) == []
-    sale = await sales.get_sale(result.sale_id)  # the sale is untouched by the failure
+    sale = await get_sale(result.sale_id)  # the sale is untouched by the failure
     assert sale["total_cents"] == SCRIP_CENTS
 
 
 async def test_a_reprint_is_a_new_duplicate_job_and_audited(shop: Shop) -> None:
-    result = await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id,
-                                       idempotency_key=key(), lines=[line(shop.scrip)],
-                                       tenders=[cash(SCRIP_CENTS)])
+    result = await complete_sale(shop.clerk, terminal_id=shop.terminal_id,
+                                 idempotency_key=key(), lines=[line(shop.scrip)],
+                                 tenders=[cash(SCRIP_CENTS)])
     [first] = await printing.next_print_jobs(shop.terminal_id)
     await printing.mark_printed(first["id"])
     job_id = await printing.reprint_receipt(shop.clerk, terminal_id=shop.terminal_id,
@@ -103,18 +105,18 @@ async def test_a_reprint_is_a_new_duplicate_job_and_audited(shop: Shop) -> None:
 
 async def test_jobs_are_per_terminal(shop: Shop) -> None:
     other = await make_shop()
-    await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id, idempotency_key=key(),
-                              lines=[line(shop.scrip)], tenders=[cash(SCRIP_CENTS)])
+    await complete_sale(shop.clerk, terminal_id=shop.terminal_id, idempotency_key=key(),
+                        lines=[line(shop.scrip)], tenders=[cash(SCRIP_CENTS)])
     assert await printing.next_print_jobs(other.terminal_id) == []
     assert len(await printing.next_print_jobs(shop.terminal_id)) == 1
 
 
 async def test_a_refund_receipt_names_the_original_and_the_approver(shop: Shop) -> None:
-    sold = await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id,
-                                     idempotency_key=key(), lines=[line(shop.ticket_book, 2)],
-                                     tenders=[cash(2 * TICKET_BOOK_CENTS)])
-    line_id = (await sales.get_sale(sold.sale_id))["lines"][0]["id"]
-    refund = await sales.refund_sale(
+    sold = await complete_sale(shop.clerk, terminal_id=shop.terminal_id,
+                               idempotency_key=key(), lines=[line(shop.ticket_book, 2)],
+                               tenders=[cash(2 * TICKET_BOOK_CENTS)])
+    line_id = (await get_sale(sold.sale_id))["lines"][0]["id"]
+    refund = await refund_sale(
         shop.clerk, terminal_id=shop.terminal_id, original_sale_id=sold.sale_id,
         line_quantities={line_id: 2}, reason_code="duplicate_purchase", idempotency_key=key(),
         refund_tenders=[cash(2 * TICKET_BOOK_CENTS)], override=shop.supervisor)
@@ -128,9 +130,9 @@ async def test_a_refund_receipt_names_the_original_and_the_approver(shop: Shop) 
 
 
 async def test_a_reprint_before_anything_printed_is_the_original(shop: Shop) -> None:
-    result = await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id,
-                                       idempotency_key=key(), lines=[line(shop.scrip)],
-                                       tenders=[cash(SCRIP_CENTS)])
+    result = await complete_sale(shop.clerk, terminal_id=shop.terminal_id,
+                                 idempotency_key=key(), lines=[line(shop.scrip)],
+                                 tenders=[cash(SCRIP_CENTS)])
     [first] = await printing.next_print_jobs(shop.terminal_id)
     await printing.mark_print_failed(first["id"], "offline: no answer")
     copy = await printing.reprint_receipt(shop.clerk, terminal_id=shop.terminal_id,
@@ -143,11 +145,11 @@ async def test_a_reprint_before_anything_printed_is_the_original(shop: Shop) -> 
 async def test_the_receipt_shows_the_agency_local_time(shop: Shop) -> None:
     from datetime import UTC, timedelta
 
-    result = await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id,
-                                       idempotency_key=key(), lines=[line(shop.scrip)],
-                                       tenders=[cash(SCRIP_CENTS)])
+    result = await complete_sale(shop.clerk, terminal_id=shop.terminal_id,
+                                 idempotency_key=key(), lines=[line(shop.scrip)],
+                                 tenders=[cash(SCRIP_CENTS)])
     receipt = await printing.receipt_data(result.sale_id)
-    sale = await sales.get_sale(result.sale_id)
+    sale = await get_sale(result.sale_id)
     stored = sale["created_at"] if sale["created_at"].tzinfo else sale["created_at"].replace(tzinfo=UTC)
     assert receipt.issued_at.utcoffset() == stored.astimezone(get_settings().tz).utcoffset()
     assert receipt.issued_at.utcoffset() in (timedelta(hours=-8), timedelta(hours=-7))  # Pacific

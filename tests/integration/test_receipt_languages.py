@@ -12,7 +12,9 @@ from app.i18n.domains import RECEIPT
 from app.i18n.formatting import format_money
 from app.kiosk.checkout import to_receipt
 from app.sales import printing
-from app.sales import services as sales
+from app.sales.queries import get_sale
+from app.sales.recording import complete_sale
+from app.sales.returns import refund_sale
 from hardware.codepage import code_page, encode_text
 from hardware.money import format_cents
 from hardware.raster_text import GS_V0, decode_raster
@@ -38,7 +40,7 @@ async def sale() -> tuple[Shop, int]:
     """A ticket book and two taxi scrips, paid by card ($10.00) and cash."""
     shop = await make_shop()
     card_tender = await card(shop, 1_000, last4="0042")
-    result = await sales.complete_sale(
+    result = await complete_sale(
         shop.clerk, terminal_id=shop.terminal_id, idempotency_key=key(),
         lines=[line(shop.ticket_book), line(shop.scrip, 2)],
         tenders=[card_tender, cash(TOTAL - 1_000)])
@@ -102,9 +104,9 @@ def test_russian_uses_cp866_and_vietnamese_cp1258_with_tone_marks() -> None:
 
 async def test_a_refund_receipt_gives_the_reason_in_the_language(sale: tuple[Shop, int]) -> None:
     shop, sale_id = sale
-    original = await sales.get_sale(sale_id)
+    original = await get_sale(sale_id)
     scrip_line = next(ln for ln in original["lines"] if ln["quantity"] == 2)
-    refund = await sales.refund_sale(
+    refund = await refund_sale(
         shop.clerk, terminal_id=shop.terminal_id, original_sale_id=sale_id,
         line_quantities={int(scrip_line["id"]): 1}, reason_code="duplicate_purchase",
         idempotency_key=key(), refund_tenders=[cash(SCRIP_CENTS)])

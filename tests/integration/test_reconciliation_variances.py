@@ -176,13 +176,13 @@ async def test_only_a_counted_shift_can_be_reviewed() -> None:
 
 
 async def test_a_card_charge_that_paid_for_no_sale_is_flagged() -> None:
-    from app.sales import cards
+    from app.sales import bank_card_payments as bank_cards
 
     d = await work_shifts(await make_day(), count=False)
     b = d.shifts["b"]
-    reference = await cards.begin_card_payment(d.clerk_b, terminal_id=b.terminal_id,
-                                               amount_cents=700)
-    await cards.record_card_result(reference, "approved", "VISA", "4242", "OK1", "TT1")
+    reference = await bank_cards.begin_card_payment(d.clerk_b, terminal_id=b.terminal_id,
+                                                    amount_cents=700)
+    await bank_cards.record_card_result(reference, "approved", "VISA", "4242", "OK1", "TT1")
     await sd.count_drawer(b, 16_200, checks_cents=500, checks_count=1, card_cents=500)
     line = await boards.shift_line(d.supervisor, b.shift_id)
     assert (line.unresolved_cards, line.unresolved_card_cents) == (1, 700)

@@ -8,7 +8,8 @@ from app.auth.roles import Role
 from app.drawers import services as drawers
 from app.reconciliation import sampledata as sd
 from app.reports.day_activity import day_activity
-from app.sales import services as sales
+from app.sales.queries import recent_sales
+from app.sales.returns import void_sale
 from tests.fixtures import Browser, make_user, signed_in
 from tests.integration.test_reconciliation_support import make_day
 from tests.integration.test_sales_support import key
@@ -25,10 +26,10 @@ async def test_the_day_lists_movements_with_witnesses_and_the_voids() -> None:
                                 reason="drawer over the limit", witness=witness)
     await drawers.cash_movement(d.clerk_a, shift_id=a.shift_id, kind="paid_out", amount_cents=250,
                                 reason="stamps")
-    sale = next(s for s in await sales.recent_sales(a.terminal_id, limit=5) if s["receipt_number"] == sold)
-    await sales.void_sale(d.clerk_a, terminal_id=a.terminal_id, sale_id=int(sale["id"]),
-                          reason_code="keyed_in_error", idempotency_key=key(),
-                          card_refunds=[], override=d.supervisor)
+    sale = next(s for s in await recent_sales(a.terminal_id, limit=5) if s["receipt_number"] == sold)
+    await void_sale(d.clerk_a, terminal_id=a.terminal_id, sale_id=int(sale["id"]),
+                    reason_code="keyed_in_error", idempotency_key=key(),
+                    card_refunds=[], override=d.supervisor)
 
     activity = await day_activity(d.location_id, d.day)
     [drop] = activity.of_kind("safe_drop")

@@ -17,8 +17,10 @@ from piccolo.query.functions.aggregate import Sum
 from app.drawers import services as drawers
 from app.ledger.accounts import CARD_CLEARING, CHECKS_ON_HAND, DRAWER_CASH
 from app.ledger.tables import Posting
-from app.sales import services as sales
 from app.sales.cart import TenderInput
+from app.sales.queries import get_sale
+from app.sales.recording import complete_sale
+from app.sales.returns import refund_sale
 from app.sales.tables import Sale
 from tests.integration.test_drawers_support import FLOAT_CENTS
 from tests.integration.test_sales_support import (
@@ -95,8 +97,8 @@ async def test_random_sales_keep_the_books_and_the_drawer_right(
         tenders.append(TenderInput("check", check_part, check_number="77"))
     if cash_due:
         tenders.append(TenderInput("cash", cash_due + extra_cash))
-    result = await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id,
-                                       idempotency_key=key(), lines=cart, tenders=tenders)
+    result = await complete_sale(shop.clerk, terminal_id=shop.terminal_id,
+                                 idempotency_key=key(), lines=cart, tenders=tenders)
     assert result.change_cents == (extra_cash if cash_due else 0)
     model.cash += cash_due
     model.card += card_part
@@ -104,9 +106,9 @@ async def test_random_sales_keep_the_books_and_the_drawer_right(
     model.sales += 1
 
     if refund_some and cash_due >= SCRIP_CENTS and any(n == "scrip" for n, _ in lines):
-        sale = await sales.get_sale(result.sale_id)
+        sale = await get_sale(result.sale_id)
         scrip_line = next(ln for ln in sale["lines"] if ln["product"] == shop.scrip)
-        refund = await sales.refund_sale(
+        refund = await refund_sale(
             shop.clerk, terminal_id=shop.terminal_id, original_sale_id=result.sale_id,
             line_quantities={scrip_line["id"]: 1}, reason_code="overcharge",
             idempotency_key=key(), refund_tenders=[TenderInput("cash", SCRIP_CENTS)])

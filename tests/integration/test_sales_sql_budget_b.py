@@ -13,7 +13,9 @@ from app.db import engine
 from app.kiosk import after_commit, checkout
 from app.ledger import services as ledger
 from app.sales import printing
-from app.sales import services as sales
+from app.sales.idempotency import SaleResult
+from app.sales.queries import get_sale
+from app.sales.recording import complete_sale
 from app.terminals.tables import Terminal
 from tests.integration.test_sales_support import (
     SCRIP_CENTS,
@@ -47,8 +49,8 @@ async def statements(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[list[str]
     yield seen
 
 
-async def _sell(shop: Shop) -> sales.SaleResult:
-    return await sales.complete_sale(
+async def _sell(shop: Shop) -> SaleResult:
+    return await complete_sale(
         shop.clerk, terminal_id=shop.terminal_id, idempotency_key=key(),
         lines=[line(shop.scrip, 2), line(shop.ticket_book)],
         tenders=[cash(2 * SCRIP_CENTS + TICKET_BOOK_CENTS + 500)])
@@ -71,13 +73,13 @@ async def test_a_cash_sale_is_a_dozen_statements(shop: Shop, statements: list[st
 
 async def test_a_retry_is_one_statement(shop: Shop, statements: list[str]) -> None:
     sale_key = key()
-    first = await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id,
-                                      idempotency_key=sale_key, lines=[line(shop.scrip)],
-                                      tenders=[cash(SCRIP_CENTS)])
+    first = await complete_sale(shop.clerk, terminal_id=shop.terminal_id,
+                                idempotency_key=sale_key, lines=[line(shop.scrip)],
+                                tenders=[cash(SCRIP_CENTS)])
     statements.clear()
-    again = await sales.complete_sale(shop.clerk, terminal_id=shop.terminal_id,
-                                      idempotency_key=sale_key, lines=[line(shop.scrip)],
-                                      tenders=[cash(SCRIP_CENTS)])
+    again = await complete_sale(shop.clerk, terminal_id=shop.terminal_id,
+                                idempotency_key=sale_key, lines=[line(shop.scrip)],
+                                tenders=[cash(SCRIP_CENTS)])
     assert (again.sale_id, again.created) == (first.sale_id, False)
     assert len(statements) == 1
 
@@ -102,7 +104,7 @@ async def test_after_the_commit_a_receipt_is_six_statements(
 async def test_reads_of_a_sale(shop: Shop, statements: list[str]) -> None:
     result = await _sell(shop)
     statements.clear()
-    sale = await sales.get_sale(result.sale_id)
+    sale = await get_sale(result.sale_id)
     assert len(sale["lines"]) == 2 and len(sale["tenders"]) == 1 and sale["returns"] == []
     assert len(statements) == 3
     statements.clear()
@@ -118,7 +120,7 @@ async def test_reads_of_a_sale(shop: Shop, statements: list[str]) -> None:
 
 
 async def test_posting_is_three_statements(shop: Shop, statements: list[str]) -> None:
-    sale = await sales.get_sale((await _sell(shop)).sale_id)
+    sale = await get_sale((await _sell(shop)).sale_id)
     original = await ledger.get_transaction(int(sale["journal_txn_id"]))
     legs = [ledger.Leg(leg["account"], -int(leg["amount_cents"]), leg["product"],
                        leg["fare_category"], leg["tender_kind"]) for leg in original["legs"]]

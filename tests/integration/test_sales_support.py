@@ -19,7 +19,7 @@ from app.catalog import services as catalog
 from app.formatting import business_date
 from app.ledger.tables import Posting
 from app.org.services import LocationForm, save_location
-from app.sales import cards
+from app.sales import bank_card_payments as bank_cards
 from app.sales.cart import CartLine, TenderInput
 from tests.fixtures import Org, make_org, make_user, unique
 from tests.integration.test_drawers_support import FLOAT_CENTS, Counter, make_terminal, open_counter
@@ -173,11 +173,11 @@ def check(amount: int, number: str = "1042") -> TenderInput:
 
 async def approved_card(shop: Shop, amount: int, *, kind: str = "sale",
                         refund_of: str | None = None, last4: str = "4242") -> str:
-    reference = await cards.begin_card_payment(shop.clerk, terminal_id=shop.terminal_id,
-                                               amount_cents=amount, kind=kind, refund_of=refund_of)
-    await cards.record_card_result(reference, "approved", brand="VISA", last4=last4,
-                                   auth_code="A1B2C3", terminal_txn_id=f"T-{reference}",
-                                   message="APPROVED")
+    reference = await bank_cards.begin_card_payment(shop.clerk, terminal_id=shop.terminal_id,
+                                                    amount_cents=amount, kind=kind, refund_of=refund_of)
+    await bank_cards.record_card_result(reference, "approved", brand="VISA", last4=last4,
+                                        auth_code="A1B2C3", terminal_txn_id=f"T-{reference}",
+                                        message="APPROVED")
     return reference
 
 

@@ -19,7 +19,7 @@ from app.ledger.accounts import (
     STORED_VALUE_LIABILITY,
 )
 from app.sales.authority import OverrideAction, check_override, needs_override
-from app.sales.cards import clean_result, scrub_message
+from app.sales.bank_card_payments import clean_result, scrub_message
 from app.sales.cart import (
     Cart,
     CartLine,

@@ -15,9 +15,9 @@ import logging
 from typing import Any
 
 from app.auth.principal import Principal
-from app.kiosk import cart as carts
-from app.kiosk import devices
-from app.sales import cards
+from app.kiosk import cart_store as carts
+from app.kiosk import devices, terminal_calls
+from app.sales import bank_card_payments as bank_cards
 
 log = logging.getLogger("faredesk.kiosk.card")
 
@@ -38,8 +38,8 @@ async def start(actor: Principal, terminal: dict[str, Any], state: carts.CartSta
     if kind == "sale":
         carts.refuse_if_kept(state)
         await carts.check_lines(state)
-    reference = await cards.begin_card_payment(actor, terminal_id=int(terminal["id"]),
-                                               amount_cents=amount_cents, kind=kind)
+    reference = await bank_cards.begin_card_payment(actor, terminal_id=int(terminal["id"]),
+                                                    amount_cents=amount_cents, kind=kind)
     state.payment_reference = reference
     state.payment_prompt = "Waiting for the payment terminal…"
     await carts.save(state)
@@ -56,27 +56,10 @@ async def run(actor: Principal, terminal: dict[str, Any], reference: str, amount
         loop.call_soon_threadsafe(lambda: _spawn(carts.set_prompt(cart_row_id, text)))
 
     try:
-        pad = devices.device_set(terminal).terminal
-        if kind == "refund":
-            result = await pad.refund(amount_cents, reference, on_prompt=on_prompt)
-        else:
-            result = await pad.sale(amount_cents, reference, on_prompt=on_prompt)
-        status = "unknown" if result.status == "unknown_outcome" else result.status
-        await cards.record_card_result(
-            reference, status, result.brand, result.last4, result.auth_code,
-            result.terminal_txn_id, result.reason or "", actor=actor)
-    except Exception as exc:
-        log.warning("card payment %s ended without an answer: %s", reference, exc)
-        code = getattr(exc, "code", "")
-        status = "declined" if code == "declined" else "cancelled" if code == "cancelled" \
-            else "unknown"
-        if code in ("offline",) :
-            status = "cancelled"  # never reached the terminal: nothing was charged
-        try:
-            await cards.record_card_result(reference, status, message=devices.clerk_message(exc),
-                                           actor=actor)
-        except Exception:
-            log.exception("could not record the card outcome for %s", reference)
+        await terminal_calls.run_on_terminal(actor, terminal, reference, amount_cents, kind=kind,
+                                             on_prompt=on_prompt, errors_are_final=True)
+    except Exception:
+        log.exception("could not record the card outcome for %s", reference)
 
 
 async def cancel(terminal: dict[str, Any]) -> str:
@@ -100,25 +83,18 @@ async def refund_unused(actor: Principal, terminal: dict[str, Any], reference: s
     Raises DomainError with the clerk's next step when the terminal does not approve."""
     from app.errors import DomainError
 
-    original = await cards.get_attempt(reference)
+    original = await bank_cards.get_attempt(reference)
     amount = int(original["amount_cents"])
-    refund_ref = await cards.begin_card_payment(actor, terminal_id=int(terminal["id"]),
-                                                amount_cents=amount, kind="refund",
-                                                refund_of=reference)
-    try:
-        result = await devices.device_set(terminal).terminal.refund(
-            amount, refund_ref, original.get("terminal_txn_id") or "")
-        status = "unknown" if result.status == "unknown_outcome" else result.status
-        attempt = await cards.record_card_result(
-            refund_ref, status, result.brand, result.last4, result.auth_code,
-            result.terminal_txn_id, result.reason or "", actor=actor)
-    except Exception as exc:
-        attempt = await cards.record_card_result(refund_ref, "unknown",
-                                                 message=devices.clerk_message(exc), actor=actor)
-    if attempt["status"] != cards.APPROVED:
+    refund_ref = await bank_cards.begin_card_payment(actor, terminal_id=int(terminal["id"]),
+                                                     amount_cents=amount, kind="refund",
+                                                     refund_of=reference)
+    attempt = await terminal_calls.run_on_terminal(
+        actor, terminal, refund_ref, amount, kind="refund",
+        original_txn_id=original.get("terminal_txn_id") or "")
+    if attempt["status"] != bank_cards.APPROVED:
         raise DomainError(f"The card refund was {attempt['status_label'].lower()}; the charge "
                           "is not given back yet. Try again, or ask a supervisor.")
-    await cards.refund_unused_card_payment(actor, reference=reference, refund_reference=refund_ref)
+    await bank_cards.refund_unused_card_payment(actor, reference=reference, refund_reference=refund_ref)
 
 
 async def unused_charges(terminal_id: int) -> list[dict[str, Any]]:
@@ -130,9 +106,9 @@ async def unused_charges(terminal_id: int) -> list[dict[str, Any]]:
     rows = await PaymentAttempt.select(PaymentAttempt.reference).where(
         (PaymentAttempt.terminal == terminal_id) & (PaymentAttempt.kind == "sale")
         & PaymentAttempt.sale.is_null()
-        & PaymentAttempt.status.is_in([cards.APPROVED, cards.SETTLED_APPROVED])
+        & PaymentAttempt.status.is_in([bank_cards.APPROVED, bank_cards.SETTLED_APPROVED])
     ).order_by(PaymentAttempt.id)
-    return [await cards.get_attempt(r["reference"]) for r in rows]
+    return [await bank_cards.get_attempt(r["reference"]) for r in rows]
 
 
 async def use_for_sale(state: carts.CartState, attempt: dict[str, Any]) -> None:

@@ -25,9 +25,9 @@ from app.drawers import services as drawers
 from app.drawers import states as drawer_states
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.kiosk.context import AtKiosk
-from app.sales import services as sales
+from app.kiosk.tables import KioskCart
 from app.sales.cart import MAX_QUANTITY, CartLine, TenderInput
-from app.terminals.kiosk_tables import KioskCart
+from app.sales.pricing import quote_cart
 
 
 def _now() -> datetime:
@@ -209,7 +209,7 @@ async def check_lines(state: CartState, lines: list[dict[str, Any]] | None = Non
     refuse."""
     probe = replace(state, lines=state.lines if lines is None else lines,
                     fare_card=state.fare_card if fare_card is None else fare_card)
-    await sales.quote_cart(probe.cart_lines(), **probe.card_facts(), products=products)
+    await quote_cart(probe.cart_lines(), **probe.card_facts(), products=products)
 
 
 def refuse_if_kept(state: CartState) -> None:
@@ -385,10 +385,10 @@ async def require_no_card_running(state: CartState) -> None:
     refuse_if_kept(state)
     if not state.payment_reference:
         return
-    from app.sales import cards
+    from app.sales import bank_card_payments as bank_cards
 
-    attempt = await cards.get_attempt(state.payment_reference)
-    if attempt["status"] in cards.OPEN_STATUSES:
+    attempt = await bank_cards.get_attempt(state.payment_reference)
+    if attempt["status"] in bank_cards.OPEN_STATUSES:
         raise ValidationFailed(
             "A card payment for this sale is still running on the payment terminal. Wait for "
             "its answer (or cancel it on the terminal) before taking another tender.")
@@ -398,14 +398,14 @@ async def require_no_card_running(state: CartState) -> None:
 async def apply_card_answer(state: CartState, attempt: Mapping[str, Any]) -> None:
     """The card payment in flight has its answer: an approval becomes a card tender (once);
     any answer frees the cart from the terminal."""
-    from app.sales import cards
+    from app.sales import bank_card_payments as bank_cards
 
-    if state.payment_reference != attempt["reference"] or attempt["status"] == cards.PENDING:
+    if state.payment_reference != attempt["reference"] or attempt["status"] == bank_cards.PENDING:
         return
 
     state.payment_reference, state.payment_prompt = "", ""
     reference = str(attempt["reference"])
-    if attempt["status"] in cards.USABLE_STATUSES and not any(
+    if attempt["status"] in bank_cards.USABLE_STATUSES and not any(
             t.get("payment_reference") == reference for t in state.tenders):
         brand, last4 = attempt.get("card_brand"), attempt.get("card_last4")
         state.tenders.append({"kind": "card", "amount_cents": int(attempt["amount_cents"]),

@@ -3,6 +3,9 @@
 Not money: these rows are operational state. The sale itself is only recorded when it
 commits (app.sales); a cart is a scratch pad kept server-side so an auto-lock, a reload or a
 browser restart never loses what the clerk rang up.
+
+Registered with the terminals Piccolo app (app/terminals/piccolo_app.py), whose migrations
+created them: the tables live with the kiosk code that uses them, the schema did not move.
 """
 
 from piccolo.columns import BigInt, ForeignKey, Serial, Text, Timestamptz, Varchar

@@ -46,13 +46,13 @@ from app.drawers.services import require_open_shift, require_selling_shift
 from app.drawers.tables import Shift
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.formatting import business_date as today_business_date
+from app.kiosk.tables import KioskCart
 from app.ledger import services as ledger
 from app.ledger.accounts import CARD_CLEARING, CARD_OUTCOME_SUSPENSE
 from app.sales.authority import OverrideAction, check_decider
 from app.sales.cart import MAX_AMOUNT_CENTS
 from app.sales.errors import CardPaymentProblem
 from app.sales.tables import PaymentAttempt
-from app.terminals.kiosk_tables import KioskCart
 from app.terminals.tables import Terminal
 
 PENDING = "pending"
