@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from app.approvals import services as approvals
+from app.approvals.inbox import inbox
 from app.approvals.policy import ApprovalPolicy, Step
 from app.approvals.tables import Approval
 from app.audit.tables import AuditEvent
@@ -17,6 +18,7 @@ from app.auth.principal import Principal
 from app.auth.roles import Role
 from app.db import engine, write_transaction
 from app.errors import Conflict, ValidationFailed
+from app.mywork.providers import WorkItem, my_work
 from app.reconciliation import variances
 from app.reconciliation.rules import VARIANCE_POLICY
 from app.reconciliation.variances import ReviewForm
@@ -92,8 +94,8 @@ async def test_a_refused_hook_or_a_bad_reason_keeps_nothing() -> None:
 ])
 async def test_the_database_rejects_update_and_delete_on_the_approval_record(statement: str) -> None:
     org = await make_org()
-    lead = await make_user(Role.LEAD, (org.section_id,))
-    said = await _say(lead, 703, org.section_id, 1, "return")
+    supervisor = await make_user(Role.SUPERVISOR, (org.section_id,))  # a decision: nothing waits
+    said = await _say(supervisor, 703, org.section_id, 1, "return")
     with pytest.raises(Exception, match="append-only"):
         await engine().run_ddl(statement.format(row=said.approval_id))
     row = await Approval.select().where(Approval.id == said.approval_id).first()
@@ -115,3 +117,25 @@ async def test_the_variance_review_writes_the_approval_record_and_the_pending_vi
     assert [(r["step"], r["outcome"], r["actor_role"], r["section_id"]) for r in rows] == [
         ("recommendation", "accept", "lead", d.org.section_id),
         ("decision", "accept", "supervisor", d.org.section_id)]
+
+
+LETTER_INBOX = inbox(LETTER, area="Cases", title=lambda r: f"Letter {r['object_id']}",
+                     link=lambda r: f"/cases/letters/{r['object_id']}")
+
+
+async def test_a_declared_workflow_gets_my_work_from_its_pending_view() -> None:
+    org, elsewhere = await make_org(), await make_org()
+    s = (org.section_id,)
+    drafter, lead = await make_user(Role.COORDINATOR, s), await make_user(Role.LEAD, s)
+    supervisor, other = (await make_user(Role.SUPERVISOR, s),
+                         await make_user(Role.SUPERVISOR, (elsewhere.section_id,)))
+    await _say(lead, 704, org.section_id, drafter.id, "sign")
+
+    def letters(items: list[WorkItem]) -> list[tuple[str, str]]:
+        return [(i.action, i.link) for i in items if i.kind == "test_letter.decide"]
+
+    assert letters(await my_work(supervisor)) == [("Decide", "/cases/letters/704")]
+    for nobody in (drafter, lead, other, await make_user(Role.AUDITOR)):
+        assert letters(await my_work(nobody)) == []
+    await _say(supervisor, 704, org.section_id, drafter.id, "return")
+    assert letters(await my_work(supervisor)) == []
