@@ -23,5 +23,6 @@ APP_REGISTRY = AppRegistry(
         "app.jobs.piccolo_app",  # platform: jobs, outbox, mail, notifications
         "app.inventory.piccolo_app",
         "app.i18n.piccolo_app",
+        "app.approvals.piccolo_app",  # recommend/decide approvals (issue 14)
     ]
 )

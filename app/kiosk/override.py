@@ -3,7 +3,8 @@
 The approving person's login and PIN travel with the form that performs the action (the
 override modal adds them); they are checked for that request only and never kept, so an
 override can never approve a second action. The service receives both principals and records
-both names.
+both names; whether that person may decide it (capability, section, not their own transaction)
+is the override's one-step policy on the approvals mechanism (`app.sales.authority`).
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from app.auth.capabilities import Capability, can, require, require_not_own_work
+from app.approvals.policy import ApprovalPolicy, Step, step_for
+from app.auth.capabilities import Capability, require, require_not_own_work
 from app.auth.principal import Principal
 from app.drawers.states import ShiftStatus
 from app.errors import ValidationFailed
@@ -29,8 +30,8 @@ OUTCOMES: dict[str, str] = {
     INVESTIGATE: "Investigate",
 }
 
-RECOMMENDATION = "recommendation"
-DECISION = "decision"
+RECOMMENDATION = Step.RECOMMENDATION
+DECISION = Step.DECISION
 
 #: Why a drawer is over or short. "none" only fits a drawer that balances.
 REASON_CODES: dict[str, str] = {
@@ -105,22 +106,16 @@ def require_not_own_shift(actor: Principal, clerk_id: int) -> None:
                          message="Nobody reviews their own shift: ask another lead or a supervisor.")
 
 
-def review_step(actor: Principal, outcome: str, variance_cents: int, lead_limit_cents: int) -> str:
+def review_step(actor: Principal, outcome: str, variance_cents: int, lead_limit_cents: int) -> Step:
     """Whether the actor's word on a variance is a decision or a recommendation.
 
     Supervisors and administrators decide any outcome. Within the lead limit a lead may accept
     the count or send the drawer back for a recount; anything else a lead says (any outcome
     above the limit, or an investigation) is a recommendation for a supervisor to decide.
+    (The variance policy below, on the shared approvals mechanism.)
     """
     require_can_work(actor)
-    if outcome not in OUTCOMES:
-        raise ValidationFailed("Choose accept, recount or investigate.",
-                               field_errors={"outcome": "Choose what should happen."})
-    if can(actor, Capability.DECIDE_VARIANCE):
-        return DECISION
-    if outcome in (ACCEPT, RECOUNT) and abs(variance_cents) <= lead_limit_cents:
-        return DECISION
-    return RECOMMENDATION
+    return step_for(VARIANCE_POLICY, actor, outcome, variance_cents, lead_limit_cents)
 
 
 def check_reason(reason_code: str, note: str, variance_cents: int, outcome: str) -> dict[str, str]:
@@ -137,6 +132,19 @@ def check_reason(reason_code: str, note: str, variance_cents: int, outcome: str)
     if len(note) > 2000:
         errors["note"] = "Keep the note under 2,000 characters."
     return errors
+
+
+#: The variance review on the approvals mechanism (app/approvals): a lead recommends, a
+#: supervisor or administrator decides, a lead accepts or recounts alone within
+#: FAREDESK_VARIANCE_LEAD_LIMIT_CENTS, nobody reviews their own shift, only in one's sections.
+VARIANCE_POLICY = ApprovalPolicy(
+    workflow="variance", object_type="shift", outcomes=OUTCOMES, reason_codes=REASON_CODES,
+    recommend=Capability.RECOMMEND_VARIANCE, decide=Capability.DECIDE_VARIANCE,
+    alone_limit_setting="variance_lead_limit_cents", alone_outcomes=frozenset({ACCEPT, RECOUNT}),
+    check_reason=check_reason, outcome_message="Choose accept, recount or investigate.",
+    section_message="This shift is at a location outside your sections.",
+    own_work_message="Nobody reviews their own shift: ask another lead or a supervisor.",
+)
 
 
 def check_deposit_move(current: str, new: str) -> None:

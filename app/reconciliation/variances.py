@@ -1,8 +1,9 @@
 """Variance review: a lead recommends, a supervisor decides, nobody reviews their own shift.
 
-Every recommendation and decision is a new `variance_review` row (append-only) plus an audit
-event. Accepting a count approves the shift through the drawers state machine and posts one
-balanced settlement entry:
+The review runs on the approvals mechanism (`rules.VARIANCE_POLICY`, app/approvals): every
+recommendation and decision is a new `approval` row plus an audit event, with the count's
+figures beside it in a new `variance_review` row (both append-only). Accepting a count
+approves the shift through the drawers state machine and posts one balanced settlement entry:
 
 * the over/short (counted − expected) between the drawer (cash) or checks on hand and
   CASH_OVER_SHORT, tagged with the clerk so over/short per clerk is a SUM over postings;
@@ -19,13 +20,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from app.audit.services import record
-from app.auth.capabilities import Capability, can, require_section
+from app.approvals import services as approvals
+from app.approvals.policy import check_may_act
+from app.auth.capabilities import Capability, can
 from app.auth.principal import Principal
 from app.db import write_transaction
 from app.drawers import services as drawers
 from app.drawers import states
-from app.errors import Conflict, Forbidden, ValidationFailed
+from app.errors import Conflict, Forbidden
 from app.formatting import money
 from app.ledger import services as ledger
 from app.ledger.accounts import CASH_OVER_SHORT, CHECKS_ON_HAND, DRAWER_CASH, SAFE
@@ -107,11 +109,33 @@ async def _request_recount(actor: Principal, shift: dict[str, Any], reason: str)
         await drawers.request_recount(actor, int(shift["id"]), reason)
 
 
+@approvals.on_decision(rules.VARIANCE_POLICY)
+async def _decided(actor: Principal, decision: approvals.Decision,
+                   subject: tuple[dict[str, Any], rules.Variance]) -> int | None:
+    """A decision on a count lands: accept settles the drawer and approves the shift, recount
+    sends it back to the clerk, investigate keeps it counted. Returns the settlement entry."""
+    shift, variance = subject
+    if decision.outcome == rules.ACCEPT:
+        if cards := await _unresolved_cards(int(shift["id"])):
+            raise Conflict(f"Settle the {cards} unresolved card outcome(s) of this "
+                           "shift before approving it.")
+        txn_id = await _settle(actor, shift, variance)
+        await states.transition(
+            shift, states.APPROVED, actor,
+            values={"approved_by": actor.id, "approved_at": datetime.now(UTC)},
+            summary={"over_short_cents": variance.total_cents},
+        )
+        return txn_id
+    if decision.outcome == rules.RECOUNT:
+        await _request_recount(actor, shift, decision.note or
+                               rules.REASON_CODES[decision.reason_code])
+    return None
+
+
 def _check_scope(actor: Principal, shift: dict[str, Any]) -> None:
     rules.require_can_work(actor)
-    require_section(actor, int(shift["section_id"]),
-                    "This shift is at a location outside your sections.")
-    rules.require_not_own_shift(actor, int(shift["clerk"]))
+    check_may_act(rules.VARIANCE_POLICY, actor, section_id=int(shift["section_id"]),
+                  doer_ids=(int(shift["clerk"]),))
 
 
 async def review(actor: Principal, shift_id: int, form: ReviewForm) -> ReviewResult:
@@ -133,29 +157,18 @@ async def review(actor: Principal, shift_id: int, form: ReviewForm) -> ReviewRes
             expected_checks_cents=expected.expected_checks_cents,
             counted_checks_cents=int(count["checks_cents"]),
         )
-        step = rules.review_step(actor, form.outcome, variance.total_cents, limit)
-        if form.recommend_only and not can(actor, Capability.DECIDE_VARIANCE):
-            step = rules.RECOMMENDATION
-        errors = rules.check_reason(form.reason_code, form.note, variance.total_cents,
-                                    form.outcome)
-        if errors:
-            raise ValidationFailed("Please correct the marked fields.", field_errors=errors)
-        txn_id: int | None = None
-        if step == rules.DECISION:
-            if form.outcome == rules.ACCEPT:
-                if cards := await _unresolved_cards(shift_id):
-                    raise Conflict(f"Settle the {cards} unresolved card outcome(s) of this "
-                                   "shift before approving it.")
-                txn_id = await _settle(actor, shift, variance)
-                await states.transition(
-                    shift, states.APPROVED, actor,
-                    values={"approved_by": actor.id, "approved_at": datetime.now(UTC)},
-                    summary={"over_short_cents": variance.total_cents},
-                )
-            elif form.outcome == rules.RECOUNT:
-                await _request_recount(actor, shift, form.note.strip() or
-                                       rules.REASON_CODES[form.reason_code])
-        row = VarianceReview(
+        word = await approvals.submit(
+            rules.VARIANCE_POLICY, actor, object_id=shift_id,
+            section_id=int(shift["section_id"]), doer_id=int(shift["clerk"]),
+            outcome=form.outcome, reason_code=form.reason_code, note=form.note,
+            amount_cents=variance.total_cents, subject=(shift, variance), limit_cents=limit,
+            recommend_only=form.recommend_only,
+            audit=lambda txn: {"over_short_cents": variance.total_cents,
+                               "count": int(count["id"]), "lead_limit_cents": limit,
+                               "journal_txn": txn},
+        )
+        step, txn_id = word.step, word.effect
+        row = VarianceReview(  # the count's figures beside the approval record
             shift=shift_id, shift_count=int(count["id"]), step=step, outcome=form.outcome,
             reason_code=form.reason_code, note=form.note.strip()[:2000],
             expected_cash_cents=variance.expected_cash_cents,
@@ -166,11 +179,6 @@ async def review(actor: Principal, shift_id: int, form: ReviewForm) -> ReviewRes
             journal_txn_id=txn_id, created_at=datetime.now(UTC),
         )
         await row.save()
-        await record(actor, f"variance.{step}", "shift", shift_id, {
-            "outcome": form.outcome, "reason_code": form.reason_code, "note": form.note.strip(),
-            "over_short_cents": variance.total_cents, "count": int(count["id"]),
-            "lead_limit_cents": limit, "journal_txn": txn_id,
-        })
         if step == rules.RECOMMENDATION:  # the supervisors hear of it (outbox, same transaction)
             await notices.variance_recommended(actor, shift, int(row.id), form.outcome,
                                                variance.total_cents)

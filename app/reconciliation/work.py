@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from app.approvals import services as approvals
 from app.auth.capabilities import Capability, can
 from app.auth.principal import Principal
 from app.drawers.tables import Shift
@@ -14,7 +15,7 @@ from app.ledger.tables import DayLock
 from app.mywork.providers import WorkItem, provider
 from app.reconciliation import board as boards
 from app.reconciliation import rules, scope
-from app.reconciliation.tables import Deposit, VarianceReview
+from app.reconciliation.tables import Deposit
 from app.sales import bank_card_payments as bank_cards
 from app.settings import get_settings
 
@@ -48,15 +49,8 @@ async def variances(principal: Principal) -> list[WorkItem]:
             & (Shift.clerk != principal.id))
     if not shifts:
         return []
-    reviews = await VarianceReview.select(
-        VarianceReview.shift, VarianceReview.step, VarianceReview.id, VarianceReview.over_short_cents,
-    ).where(VarianceReview.shift.is_in([s["id"] for s in shifts])).order_by(VarianceReview.id)
-    pending: dict[int, dict[str, Any]] = {}
-    for review in reviews:  # the newest recommendation after the newest decision
-        if review["step"] == rules.RECOMMENDATION:
-            pending[int(review["shift"])] = review
-        else:
-            pending.pop(int(review["shift"]), None)
+    # the approvals' pending view: the newest recommendation after the newest decision
+    pending = await approvals.pending(rules.VARIANCE_POLICY, [int(s["id"]) for s in shifts])
     tz, items = get_settings().tz, []
     for s in shifts:
         waiting = pending.get(int(s["id"]))
