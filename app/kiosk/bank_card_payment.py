@@ -85,6 +85,11 @@ async def refund_unused(actor: Principal, terminal: dict[str, Any], reference: s
 
     original = await bank_cards.get_attempt(reference)
     amount = int(original["amount_cents"])
+    if not original.get("terminal_txn_id"):  # checked before anything reaches the terminal
+        raise DomainError(
+            "This charge has no terminal transaction id (its answer was lost), so the payment "
+            "terminal cannot refund it from here: refund it with the terminal's own refund "
+            "menu and have a supervisor settle it.")
     refund_ref = await bank_cards.begin_card_payment(actor, terminal_id=int(terminal["id"]),
                                                      amount_cents=amount, kind="refund",
                                                      refund_of=reference)

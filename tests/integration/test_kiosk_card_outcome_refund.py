@@ -17,13 +17,15 @@ from tests.fixtures import Browser, make_user
 from tests.integration.test_kiosk_support import Counter, selling_counter, terminal_row
 
 
-async def _charge_settled_as_taken(counter: Counter, clerk: Principal, amount_cents: int) -> str:
+async def _charge_settled_as_taken(counter: Counter, clerk: Principal, amount_cents: int,
+                                   *, terminal_txn_id: str | None = "") -> str:
     """A card charge whose answer was lost, settled by a supervisor as charged: booked to the
     card-outcome suspense, paying for no sale (the customer left)."""
     reference = await bank_cards.begin_card_payment(clerk, terminal_id=counter.terminal_id,
                                                     amount_cents=amount_cents)
+    txn_id = f"TT{secrets.token_hex(4)}" if terminal_txn_id == "" else terminal_txn_id
     await bank_cards.record_card_result(reference, "unknown", "VISA", "4242", "A1B2C3",
-                                        f"TT{secrets.token_hex(4)}", "reply lost", actor=clerk)
+                                        txn_id, "reply lost", actor=clerk)
     supervisor = await make_user(Role.SUPERVISOR, (counter.org.section_id,))
     await bank_cards.settle_card_outcome(supervisor, reference, "approved",
                                          "on the processor report")
@@ -88,3 +90,16 @@ async def test_a_declined_refund_gives_nothing_back_and_keeps_the_charge_listed(
     done = await browser.post_form(f"/kiosk/card-outcomes/{reference}/refund")
     assert done.status_code == 303
     assert (await _attempt(reference))["status"] == bank_cards.REFUNDED
+
+
+async def test_a_charge_without_a_terminal_transaction_id_is_never_sent_to_the_terminal(
+        browser: Browser) -> None:
+    counter, clerk = await selling_counter(browser)
+    reference = await _charge_settled_as_taken(counter, clerk, 900, terminal_txn_id=None)
+    booked = await _books(counter)
+    refused = await browser.post_form(f"/kiosk/card-outcomes/{reference}/refund")
+    assert refused.status_code == 200
+    assert "terminal&#39;s own refund menu" in refused.text or "terminal's own refund menu" in refused.text
+    assert not await PaymentAttempt.exists().where(PaymentAttempt.refund_of == reference)
+    assert (await _attempt(reference))["status"] == bank_cards.SETTLED_APPROVED
+    assert await _books(counter) == booked
